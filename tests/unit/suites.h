@@ -1,0 +1,12 @@
+/* suites.h - every unit-test suite, one per file in tests/unit/. */
+#ifndef STRIPE_CONNECT_SUITES_H
+#define STRIPE_CONNECT_SUITES_H
+
+void suite_encoding(void);        /* test_encoding.c: percent-encoding, decoding, form builder */
+void suite_authorize(void);       /* test_authorize.c: authorize URL */
+void suite_redirect(void);        /* test_redirect.c: redirect parsing, state */
+void suite_token_response(void);  /* test_token_response.c: token/deauthorize response rules, JSON */
+void suite_json_test_suite(const char *dir);  /* test_json_suite.c: JSONTestSuite conformance */
+void suite_client(void);          /* test_client.c: requests through a mock transport, the wipe */
+
+#endif
