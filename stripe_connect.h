@@ -290,7 +290,12 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_percent_decode(const cha
    the whole length needed. finish gives OK and the length when the body and
    its NUL fit, else ERR_BUFFER_TOO_SMALL with buf holding "". A NULL key or
    value makes finish return ERR_INVALID_ARGUMENT. */
-typedef struct stripe_connect_form { char *buf; size_t cap; size_t len; int overflow; } stripe_connect_form;
+typedef struct stripe_connect_form {
+    char *buf; size_t cap;
+    size_t len;            /* bytes the pairs need so far, also past cap */
+    int overflow;          /* the pairs no longer fit */
+    int invalid_argument;  /* a NULL key or value was added (an addition to the design) */
+} stripe_connect_form;
 STRIPE_CONNECT_API void stripe_connect_form_init(stripe_connect_form *f, char *buf, size_t cap);
 STRIPE_CONNECT_API void stripe_connect_form_add(stripe_connect_form *f, const char *key, const char *value);
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_form_finish(stripe_connect_form *f, size_t *out_len);
@@ -454,3 +459,1500 @@ STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n);
 }
 #endif
 #endif /* STRIPE_CONNECT_H */
+
+/* ================================================================================================
+   IMPLEMENTATION
+   ================================================================================================ */
+#ifdef STRIPE_CONNECT_IMPLEMENTATION
+#ifndef STRIPE_CONNECT_IMPLEMENTATION_INCLUDED
+#define STRIPE_CONNECT_IMPLEMENTATION_INCLUDED
+
+/* Private names start with scn_ / SCN_ (no double underscores: they are reserved in C++). */
+#if defined(__GNUC__) || defined(__clang__)
+#  define SCN_PRIVATE static __attribute__((unused))
+#else
+#  define SCN_PRIVATE static
+#endif
+
+#if defined(STRIPE_CONNECT_MEMCPY) || defined(STRIPE_CONNECT_MEMSET) || defined(STRIPE_CONNECT_STRLEN)
+#  if !defined(STRIPE_CONNECT_MEMCPY) || !defined(STRIPE_CONNECT_MEMSET) || !defined(STRIPE_CONNECT_STRLEN)
+#    error "stripe_connect.h: define STRIPE_CONNECT_MEMCPY, STRIPE_CONNECT_MEMSET and STRIPE_CONNECT_STRLEN together, or none of them"
+#  endif
+#elif defined(STRIPE_CONNECT_NO_STDLIB)
+/* Plain loops for freestanding builds. (GCC may still turn them into calls to memcpy/memset,
+   which every freestanding GCC target must provide anyway.) */
+SCN_PRIVATE void scn_memcpy(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = (unsigned char *)dst;
+    const unsigned char *s = (const unsigned char *)src;
+    while (n--) *d++ = *s++;
+}
+SCN_PRIVATE void scn_memset(void *dst, int value, size_t n)
+{
+    unsigned char *d = (unsigned char *)dst;
+    while (n--) *d++ = (unsigned char)value;
+}
+SCN_PRIVATE size_t scn_strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) n++;
+    return n;
+}
+#  define STRIPE_CONNECT_MEMCPY(d, s, n) scn_memcpy((d), (s), (n))
+#  define STRIPE_CONNECT_MEMSET(p, v, n) scn_memset((p), (v), (n))
+#  define STRIPE_CONNECT_STRLEN(s) scn_strlen(s)
+#else
+#  include <string.h>
+#  define STRIPE_CONNECT_MEMCPY(d, s, n) memcpy((d), (s), (n))
+#  define STRIPE_CONNECT_MEMSET(p, v, n) memset((p), (v), (n))
+#  define STRIPE_CONNECT_STRLEN(s) strlen(s)
+#endif
+
+#ifndef STRIPE_CONNECT_ASSERT
+#  ifdef STRIPE_CONNECT_NO_STDLIB
+#    define STRIPE_CONNECT_ASSERT(x) ((void)0)
+#  else
+#    include <assert.h>
+#    define STRIPE_CONNECT_ASSERT(x) assert(x)
+#  endif
+#endif
+
+#define SCN_DEFAULT_CONNECT_BASE "https://connect.stripe.com"
+#define SCN_FORM_CONTENT_TYPE "application/x-www-form-urlencoded"
+#define SCN_MEMBER_SIZE(type, member) sizeof(((type *)0)->member)
+
+/* ---- Results ------------------------------------------------------------------------------------ */
+STRIPE_CONNECT_API const char *stripe_connect_result_string(stripe_connect_result r)
+{
+    switch (r) {
+#define SCN_RESULT_CASE(name, value, text) case name: return text;
+    STRIPE_CONNECT_RESULT_LIST(SCN_RESULT_CASE)
+#undef SCN_RESULT_CASE
+    default: return "unknown result";
+    }
+}
+
+/* Indexed by stripe_connect_oauth_error. */
+static const char *const scn_oauth_error_names[] = {
+    "", "access_denied", "invalid_redirect_uri", "invalid_request", "invalid_scope",
+    "unsupported_response_type", "invalid_grant", "unsupported_grant_type", "invalid_client"
+};
+
+SCN_PRIVATE int scn_str_equal(const char *a, const char *b)
+{
+    while (*a && *a == *b) { a++; b++; }
+    return *a == *b;
+}
+
+SCN_PRIVATE stripe_connect_oauth_error scn_oauth_error_from_name(const char *name)
+{
+    size_t i;
+    for (i = 1; i < sizeof scn_oauth_error_names / sizeof scn_oauth_error_names[0]; i++)
+        if (scn_str_equal(name, scn_oauth_error_names[i])) return (stripe_connect_oauth_error)i;
+    return STRIPE_CONNECT_OAUTH_OTHER;
+}
+
+/* ---- Wiping -------------------------------------------------------------------------------------- */
+STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n)
+{
+    if (p == NULL || n == 0) return;
+#if defined(__GNUC__) || defined(__clang__)
+    STRIPE_CONNECT_MEMSET(p, 0, n);
+    /* The empty asm "reads" p, so the compiler must assume the zeroes are observed. */
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
+    {
+        volatile unsigned char *v = (volatile unsigned char *)p;
+        while (n--) *v++ = 0;
+    }
+#endif
+}
+
+/* ---- The writer ----------------------------------------------------------------------------------
+   Every text the library produces goes through one bounded writer, which is the form builder's
+   struct. It writes what fits (one byte is always kept for the NUL) and goes on counting past the
+   capacity, so a failed call can still report the whole length needed. */
+SCN_PRIVATE void scn_writer_init(stripe_connect_form *w, char *buf, size_t cap)
+{
+    w->buf = buf;
+    w->cap = buf != NULL ? cap : 0;
+    w->len = 0;
+    w->overflow = 0;
+    w->invalid_argument = 0;
+}
+
+SCN_PRIVATE void scn_put(stripe_connect_form *w, const char *s, size_t n)
+{
+    size_t room = w->len < w->cap ? w->cap - w->len - 1 : 0;
+    if (n <= room) {
+        if (n > 0) STRIPE_CONNECT_MEMCPY(w->buf + w->len, s, n);
+    } else {
+        if (room > 0) STRIPE_CONNECT_MEMCPY(w->buf + w->len, s, room);
+        w->overflow = 1;
+    }
+    w->len = n <= (size_t)-1 - w->len ? w->len + n : (size_t)-1;   /* saturates, never wraps */
+}
+
+SCN_PRIVATE void scn_put_char(stripe_connect_form *w, char ch)
+{
+    scn_put(w, &ch, 1);
+}
+
+SCN_PRIVATE void scn_put_str(stripe_connect_form *w, const char *s)
+{
+    scn_put(w, s, STRIPE_CONNECT_STRLEN(s));
+}
+
+SCN_PRIVATE void scn_put_decimal(stripe_connect_form *w, size_t value)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + (int)(value % 10));
+        value /= 10;
+    } while (value != 0);
+    scn_put(w, digits + n, sizeof digits - n);
+}
+
+/* Ends the text with its NUL. When it did not fit, the whole buffer is wiped (no truncated text,
+   no secret left behind) and *out_len is the length that was needed. */
+SCN_PRIVATE stripe_connect_result scn_finish(stripe_connect_form *w, size_t *out_len)
+{
+    *out_len = w->len;
+    if (w->overflow || w->len >= w->cap) {
+        stripe_connect_wipe(w->buf, w->cap);
+        return STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
+    }
+    w->buf[w->len] = '\0';
+    return STRIPE_CONNECT_OK;
+}
+
+/* ---- Percent-encoding ------------------------------------------------------------------------------ */
+static const char scn_hex_upper[] = "0123456789ABCDEF";
+
+SCN_PRIVATE int scn_is_unreserved(unsigned char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '.' || ch == '_' || ch == '~';
+}
+
+/* Keys keep '[' and ']' so that nested keys read as Stripe documents them. */
+SCN_PRIVATE void scn_put_encoded(stripe_connect_form *w, const char *s, size_t n, int is_key)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        unsigned char ch;
+        while (run < n && (scn_is_unreserved((unsigned char)s[run]) ||
+                           (is_key && (s[run] == '[' || s[run] == ']'))))
+            run++;
+        scn_put(w, s + i, run - i);
+        if (run == n) break;
+        ch = (unsigned char)s[run];
+        {
+            char escaped[3];
+            escaped[0] = '%';
+            escaped[1] = scn_hex_upper[ch >> 4];
+            escaped[2] = scn_hex_upper[ch & 15];
+            scn_put(w, escaped, 3);
+        }
+        i = run + 1;
+    }
+}
+
+SCN_PRIVATE int scn_hex_value(unsigned char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    return -1;
+}
+
+/* Decodes form-encoded text into w. Returns 0, or -1 on a '%' without two hex digits.
+   *has_nul is set when a %00 was decoded. */
+SCN_PRIVATE int scn_put_decoded(stripe_connect_form *w, const char *s, size_t n, int *has_nul)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && s[run] != '%' && s[run] != '+') run++;
+        scn_put(w, s + i, run - i);
+        if (run == n) break;
+        if (s[run] == '+') {
+            scn_put_char(w, ' ');
+            i = run + 1;
+        } else {
+            int high = run + 2 < n ? scn_hex_value((unsigned char)s[run + 1]) : -1;
+            int low = high >= 0 ? scn_hex_value((unsigned char)s[run + 2]) : -1;
+            if (low < 0) return -1;
+            if (high == 0 && low == 0) *has_nul = 1;
+            scn_put_char(w, (char)(high * 16 + low));
+            i = run + 3;
+        }
+    }
+    return 0;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_percent_encode(const char *in, size_t in_len,
+        char *out, size_t cap, size_t *out_len)
+{
+    stripe_connect_form w;
+    if (in == NULL || out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_writer_init(&w, out, cap);
+    scn_put_encoded(&w, in, in_len, 0);
+    return scn_finish(&w, out_len);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_percent_decode(const char *in, size_t in_len,
+        char *out, size_t cap, size_t *out_len)
+{
+    stripe_connect_form w;
+    int has_nul = 0;
+    if (in == NULL || out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_writer_init(&w, out, cap);
+    if (scn_put_decoded(&w, in, in_len, &has_nul) != 0) {
+        stripe_connect_wipe(out, cap);
+        *out_len = 0;
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    }
+    return scn_finish(&w, out_len);
+}
+
+/* ---- Form builder ---------------------------------------------------------------------------------- */
+/* Appends key=value, with '&' before it unless it is the first pair after body_start. */
+SCN_PRIVATE void scn_put_pair(stripe_connect_form *w, size_t body_start, const char *key, const char *value)
+{
+    if (w->len > body_start) scn_put_char(w, '&');
+    scn_put_encoded(w, key, STRIPE_CONNECT_STRLEN(key), 1);
+    scn_put_char(w, '=');
+    scn_put_encoded(w, value, STRIPE_CONNECT_STRLEN(value), 0);
+}
+
+/* Appends name[index]=value: the form Stripe uses for list parameters. */
+SCN_PRIVATE void scn_put_indexed_pair(stripe_connect_form *w, size_t body_start, const char *name,
+                                      size_t index, const char *value)
+{
+    if (w->len > body_start) scn_put_char(w, '&');
+    scn_put_str(w, name);
+    scn_put_char(w, '[');
+    scn_put_decimal(w, index);
+    scn_put(w, "]=", 2);
+    scn_put_encoded(w, value, STRIPE_CONNECT_STRLEN(value), 0);
+}
+
+STRIPE_CONNECT_API void stripe_connect_form_init(stripe_connect_form *f, char *buf, size_t cap)
+{
+    if (f == NULL) return;
+    scn_writer_init(f, buf, cap);
+    if (f->cap > 0) f->buf[0] = '\0';
+}
+
+STRIPE_CONNECT_API void stripe_connect_form_add(stripe_connect_form *f, const char *key, const char *value)
+{
+    if (f == NULL) return;
+    if (key == NULL || value == NULL) {
+        f->invalid_argument = 1;
+        return;
+    }
+    scn_put_pair(f, 0, key, value);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_form_finish(stripe_connect_form *f, size_t *out_len)
+{
+    if (f == NULL || out_len == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (f->invalid_argument) {
+        stripe_connect_wipe(f->buf, f->cap);
+        *out_len = 0;
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    }
+    return scn_finish(f, out_len);
+}
+
+/* ---- Checks on the client's strings ---------------------------------------------------------------- */
+/* A header value: printable, so it cannot end the header or start another (CR, LF, NUL). */
+SCN_PRIVATE int scn_is_header_value(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (s == NULL || *p == '\0') return 0;
+    for (; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return 0;
+    return 1;
+}
+
+/* A base URL: like a header value, and without spaces. */
+SCN_PRIVATE int scn_is_url_base(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (!scn_is_header_value(s)) return 0;
+    for (; *p; p++)
+        if (*p == ' ') return 0;
+    return 1;
+}
+
+SCN_PRIVATE const char *scn_connect_base(const stripe_connect_client *c)
+{
+    return c->connect_base != NULL ? c->connect_base : SCN_DEFAULT_CONNECT_BASE;
+}
+
+/* Writes base and path, dropping one trailing '/' of base so "https://x/" + "/oauth" is not "//". */
+SCN_PRIVATE void scn_put_base_and_path(stripe_connect_form *w, const char *base, const char *path)
+{
+    size_t n = STRIPE_CONNECT_STRLEN(base);
+    if (n > 0 && base[n - 1] == '/') n--;
+    scn_put(w, base, n);
+    scn_put_str(w, path);
+}
+
+/* ---- Authorize URL ------------------------------------------------------------------------------------ */
+typedef struct scn_stripe_user_field { const char *key; size_t offset; } scn_stripe_user_field;
+#define SCN_USER_FIELD(name) { "stripe_user[" #name "]", offsetof(stripe_connect_stripe_user, name) }
+static const scn_stripe_user_field scn_stripe_user_fields[] = {
+    SCN_USER_FIELD(email), SCN_USER_FIELD(url), SCN_USER_FIELD(country), SCN_USER_FIELD(phone_number),
+    SCN_USER_FIELD(business_name), SCN_USER_FIELD(business_type), SCN_USER_FIELD(first_name),
+    SCN_USER_FIELD(last_name), SCN_USER_FIELD(dob_day), SCN_USER_FIELD(dob_month), SCN_USER_FIELD(dob_year),
+    SCN_USER_FIELD(street_address), SCN_USER_FIELD(city), SCN_USER_FIELD(state), SCN_USER_FIELD(zip),
+    SCN_USER_FIELD(physical_product), SCN_USER_FIELD(product_description), SCN_USER_FIELD(currency),
+    SCN_USER_FIELD(first_name_kana), SCN_USER_FIELD(first_name_kanji), SCN_USER_FIELD(last_name_kana),
+    SCN_USER_FIELD(last_name_kanji), SCN_USER_FIELD(gender), SCN_USER_FIELD(block_kana),
+    SCN_USER_FIELD(block_kanji), SCN_USER_FIELD(building_kana), SCN_USER_FIELD(building_kanji)
+};
+#undef SCN_USER_FIELD
+
+SCN_PRIVATE const char *scn_stripe_user_value(const stripe_connect_stripe_user *u, size_t i)
+{
+    return *(const char *const *)(const void *)((const char *)u + scn_stripe_user_fields[i].offset);
+}
+
+SCN_PRIVATE void scn_put_pair_if_set(stripe_connect_form *w, size_t start, const char *key, const char *value)
+{
+    if (value != NULL) scn_put_pair(w, start, key, value);
+}
+
+SCN_PRIVATE int scn_authorize_params_valid(const stripe_connect_authorize_params *p)
+{
+    size_t i;
+    if (p->suggested_capabilities_count > 0 && p->suggested_capabilities == NULL) return 0;
+    if (p->extra_count > 0 && p->extra == NULL) return 0;
+    for (i = 0; i < p->suggested_capabilities_count; i++)
+        if (p->suggested_capabilities[i] == NULL) return 0;
+    for (i = 0; i < p->extra_count; i++)
+        if (p->extra[i].key == NULL || p->extra[i].value == NULL) return 0;
+    return 1;
+}
+
+SCN_PRIVATE void scn_put_authorize_params(stripe_connect_form *w, size_t start,
+                                          const stripe_connect_authorize_params *p)
+{
+    size_t i;
+    scn_put_pair_if_set(w, start, "scope", p->scope);
+    scn_put_pair_if_set(w, start, "redirect_uri", p->redirect_uri);
+    scn_put_pair_if_set(w, start, "state", p->state);
+    scn_put_pair_if_set(w, start, "stripe_landing", p->stripe_landing);
+    if (p->always_prompt) scn_put_pair(w, start, "always_prompt", "true");
+    for (i = 0; i < sizeof scn_stripe_user_fields / sizeof scn_stripe_user_fields[0]; i++)
+        scn_put_pair_if_set(w, start, scn_stripe_user_fields[i].key, scn_stripe_user_value(&p->stripe_user, i));
+    for (i = 0; i < p->suggested_capabilities_count; i++)
+        scn_put_indexed_pair(w, start, "suggested_capabilities", i, p->suggested_capabilities[i]);
+    for (i = 0; i < p->extra_count; i++)
+        scn_put_pair(w, start, p->extra[i].key, p->extra[i].value);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_authorize_url(const stripe_connect_client *c,
+        const stripe_connect_authorize_params *p, char *out, size_t cap, size_t *out_len)
+{
+    stripe_connect_form w;
+    size_t query_start;
+    if (out_len != NULL) *out_len = 0;
+    if (out != NULL && cap > 0) out[0] = '\0';
+    if (c == NULL || out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (c->client_id == NULL || c->client_id[0] == '\0' || !scn_is_url_base(scn_connect_base(c)))
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (p != NULL && !scn_authorize_params_valid(p)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+
+    scn_writer_init(&w, out, cap);
+    scn_put_base_and_path(&w, scn_connect_base(c),
+                          p != NULL && p->express ? "/express/oauth/authorize?" : "/oauth/authorize?");
+    query_start = w.len;
+    scn_put_pair(&w, query_start, "response_type", "code");
+    scn_put_pair(&w, query_start, "client_id", c->client_id);
+    if (p != NULL) scn_put_authorize_params(&w, query_start, p);
+    return scn_finish(&w, out_len);
+}
+
+/* ---- UTF-8 ---------------------------------------------------------------------------------------------- */
+/* Length of the sequence a lead byte starts (1 for ASCII and for bytes that start nothing). */
+SCN_PRIVATE size_t scn_utf8_sequence_length(unsigned char lead)
+{
+    if (lead >= 0xf0) return 4;
+    if (lead >= 0xe0) return 3;
+    if (lead >= 0xc0) return 2;
+    return 1;
+}
+
+/* text[0..written) holds the start of a longer text: cut it to whole characters and end it. */
+SCN_PRIVATE void scn_cut_at_utf8_boundary(char *text, size_t written)
+{
+    size_t lead = written;
+    while (lead > 0 && ((unsigned char)text[lead - 1] & 0xc0) == 0x80) lead--;
+    if (lead > 0 && lead - 1 + scn_utf8_sequence_length((unsigned char)text[lead - 1]) > written)
+        written = lead - 1;
+    text[written] = '\0';
+}
+
+/* Ends a text written into a fixed field: cut at a UTF-8 boundary when it did not fit. */
+SCN_PRIVATE void scn_end_cut_text(stripe_connect_form *w)
+{
+    if (w->cap == 0) return;
+    if (w->len < w->cap) w->buf[w->len] = '\0';
+    else scn_cut_at_utf8_boundary(w->buf, w->cap - 1);
+}
+
+/* ---- Redirect ----------------------------------------------------------------------------------------- */
+enum { SCN_SEEN_CODE = 1, SCN_SEEN_STATE = 2, SCN_SEEN_ERROR = 4 };
+
+typedef struct scn_redirect_param {
+    const char *key;
+    size_t offset, size;   /* the field of stripe_connect_redirect it fills */
+    int seen_flag;         /* 0: may repeat (the last one counts) */
+    int cut;               /* 1: cut at a UTF-8 boundary when too long instead of refusing */
+} scn_redirect_param;
+
+#define SCN_REDIRECT_FIELD(name) offsetof(stripe_connect_redirect, name), SCN_MEMBER_SIZE(stripe_connect_redirect, name)
+static const scn_redirect_param scn_redirect_params[] = {
+    { "code", SCN_REDIRECT_FIELD(code), SCN_SEEN_CODE, 0 },
+    { "scope", SCN_REDIRECT_FIELD(scope), 0, 0 },
+    { "state", SCN_REDIRECT_FIELD(state), SCN_SEEN_STATE, 0 },
+    { "error", SCN_REDIRECT_FIELD(error_code), SCN_SEEN_ERROR, 0 },
+    { "error_description", SCN_REDIRECT_FIELD(error_description), 0, 1 }
+};
+#undef SCN_REDIRECT_FIELD
+
+SCN_PRIVATE const scn_redirect_param *scn_find_redirect_param(const char *key)
+{
+    size_t i;
+    for (i = 0; i < sizeof scn_redirect_params / sizeof scn_redirect_params[0]; i++)
+        if (scn_str_equal(key, scn_redirect_params[i].key)) return &scn_redirect_params[i];
+    return NULL;
+}
+
+/* Decodes one key=value into out. Returns 0, or -1 when it makes the redirect malformed. */
+SCN_PRIVATE int scn_redirect_take_param(const char *s, size_t n, stripe_connect_redirect *out, int *seen)
+{
+    char key[24];
+    stripe_connect_form w;
+    const scn_redirect_param *param;
+    size_t eq = 0;
+    int has_nul = 0;
+
+    while (eq < n && s[eq] != '=') eq++;
+    if (eq == n) return 0;                                   /* no '=': ignored */
+    scn_writer_init(&w, key, sizeof key);
+    if (scn_put_decoded(&w, s, eq, &has_nul) != 0) return -1;
+    if (w.overflow || has_nul) {
+        w.len = 0;                                           /* longer than any name we know */
+        param = NULL;
+    } else {
+        key[w.len] = '\0';
+        param = scn_find_redirect_param(key);
+    }
+    if (param == NULL) {                                     /* ignored, but must be well-formed */
+        scn_writer_init(&w, NULL, 0);
+        return scn_put_decoded(&w, s + eq + 1, n - eq - 1, &has_nul);
+    }
+    if (param->seen_flag & *seen) return -1;
+    *seen |= param->seen_flag;
+    scn_writer_init(&w, (char *)out + param->offset, param->size);
+    if (scn_put_decoded(&w, s + eq + 1, n - eq - 1, &has_nul) != 0 || has_nul) return -1;
+    if (w.overflow && !param->cut) return -1;
+    scn_end_cut_text(&w);
+    return 0;
+}
+
+/* The query of url: after the first '?' (or all of it when there is none), up to a '#'. */
+SCN_PRIVATE void scn_find_query(const char *url, size_t len, size_t *start, size_t *end)
+{
+    size_t i;
+    *start = 0;
+    *end = len;
+    for (i = 0; i < len; i++) {
+        if (url[i] == '#') { *end = i; break; }
+    }
+    for (i = 0; i < *end; i++) {
+        if (url[i] == '?') { *start = i + 1; break; }
+    }
+}
+
+SCN_PRIVATE stripe_connect_result scn_redirect_read(const char *url, size_t len, stripe_connect_redirect *out,
+                                                    int *seen)
+{
+    size_t start, end, i;
+    scn_find_query(url, len, &start, &end);
+    for (i = start; i <= end; i++) {
+        if (i == end || url[i] == '&') {
+            if (scn_redirect_take_param(url + start, i - start, out, seen) != 0)
+                return STRIPE_CONNECT_ERR_MALFORMED_REDIRECT;
+            start = i + 1;
+        }
+    }
+    if (((*seen & SCN_SEEN_CODE) != 0) == ((*seen & SCN_SEEN_ERROR) != 0))
+        return STRIPE_CONNECT_ERR_MALFORMED_REDIRECT;        /* neither or both */
+    return STRIPE_CONNECT_OK;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_redirect(const char *url, size_t len,
+        const char *expected_state, stripe_connect_redirect *out)
+{
+    stripe_connect_result r;
+    int seen = 0;
+    if (url == NULL || out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
+    r = scn_redirect_read(url, len, out, &seen);
+    if (r == STRIPE_CONNECT_OK && expected_state != NULL &&
+        (!(seen & SCN_SEEN_STATE) || !stripe_connect_state_equal(out->state, expected_state)))
+        r = STRIPE_CONNECT_ERR_STATE_MISMATCH;
+    if (r == STRIPE_CONNECT_OK && (seen & SCN_SEEN_ERROR)) {
+        out->error = scn_oauth_error_from_name(out->error_code);
+        r = STRIPE_CONNECT_ERR_OAUTH;
+    }
+    if (r != STRIPE_CONNECT_OK && r != STRIPE_CONNECT_ERR_OAUTH) stripe_connect_wipe(out, sizeof *out);
+    return r;
+}
+
+/* ---- State ----------------------------------------------------------------------------------------------- */
+#define SCN_STATE_BYTES 32
+#define SCN_STATE_LENGTH 43   /* 32 bytes in base64url without padding */
+
+static const char scn_base64url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Writes n bytes as base64url without padding; out has room for ceil(4n/3) characters. */
+SCN_PRIVATE void scn_base64url(const unsigned char *in, size_t n, char *out)
+{
+    size_t i, o = 0;
+    for (i = 0; i + 2 < n; i += 3) {
+        unsigned long v = ((unsigned long)in[i] << 16) | ((unsigned long)in[i + 1] << 8) | in[i + 2];
+        out[o++] = scn_base64url_alphabet[(v >> 18) & 63];
+        out[o++] = scn_base64url_alphabet[(v >> 12) & 63];
+        out[o++] = scn_base64url_alphabet[(v >> 6) & 63];
+        out[o++] = scn_base64url_alphabet[v & 63];
+    }
+    if (i < n) {
+        unsigned long v = (unsigned long)in[i] << 16;
+        if (i + 1 < n) v |= (unsigned long)in[i + 1] << 8;
+        out[o++] = scn_base64url_alphabet[(v >> 18) & 63];
+        out[o++] = scn_base64url_alphabet[(v >> 12) & 63];
+        if (i + 1 < n) out[o++] = scn_base64url_alphabet[(v >> 6) & 63];
+    }
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_state_generate(stripe_connect_client *c,
+        char *out, size_t cap, size_t *out_len)
+{
+    unsigned char bytes[SCN_STATE_BYTES];
+    if (out_len != NULL) *out_len = 0;
+    if (out != NULL && cap > 0) out[0] = '\0';
+    if (c == NULL || out_len == NULL || (out == NULL && cap > 0) || c->random == NULL)
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    *out_len = SCN_STATE_LENGTH;
+    if (cap <= SCN_STATE_LENGTH) return STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
+    if (c->random(c->random_user, bytes, sizeof bytes) != 0) {
+        stripe_connect_wipe(bytes, sizeof bytes);
+        *out_len = 0;
+        return STRIPE_CONNECT_ERR_RANDOM;
+    }
+    scn_base64url(bytes, sizeof bytes, out);
+    out[SCN_STATE_LENGTH] = '\0';
+    stripe_connect_wipe(bytes, sizeof bytes);
+    return STRIPE_CONNECT_OK;
+}
+
+STRIPE_CONNECT_API int stripe_connect_state_equal(const char *a, const char *b)
+{
+    size_t n, i;
+    unsigned char diff = 0;
+    if (a == NULL || b == NULL) return 0;
+    n = STRIPE_CONNECT_STRLEN(a);
+    if (n != STRIPE_CONNECT_STRLEN(b)) return 0;
+    for (i = 0; i < n; i++) diff = (unsigned char)(diff | (a[i] ^ b[i]));   /* no early exit */
+    return diff == 0;
+}
+
+/* ---- JSON ------------------------------------------------------------------------------------------------
+   One pull scanner serves every JSON reader in the library. Each call to scn_json_next returns
+   the next token of the document and checks the RFC 8259 grammar as it goes: strings are
+   checked for UTF-8 and escapes, numbers for their grammar, nesting against
+   STRIPE_CONNECT_JSON_MAX_DEPTH. It keeps no more than one byte per open container, never
+   recurses and never allocates. A string token points at its raw text between the quotes;
+   scn_json_put_string decodes it. */
+enum scn_json_token {
+    SCN_JSON_ERROR, SCN_JSON_END, SCN_JSON_OBJECT, SCN_JSON_OBJECT_END, SCN_JSON_ARRAY,
+    SCN_JSON_ARRAY_END, SCN_JSON_KEY, SCN_JSON_STRING, SCN_JSON_NUMBER, SCN_JSON_TRUE,
+    SCN_JSON_FALSE, SCN_JSON_NULL
+};
+/* What the scanner expects next. */
+enum scn_json_expect {
+    SCN_EXPECT_VALUE, SCN_EXPECT_FIRST_VALUE, SCN_EXPECT_KEY, SCN_EXPECT_FIRST_KEY,
+    SCN_EXPECT_AFTER_VALUE, SCN_EXPECT_NOTHING, SCN_EXPECT_BROKEN
+};
+
+typedef struct scn_json {
+    const unsigned char *at, *end;
+    const char *text;      /* the last string (raw, without quotes) or number */
+    size_t text_len;
+    int escaped;           /* the last string holds a backslash */
+    int expect;
+    size_t depth;
+    unsigned char is_array[STRIPE_CONNECT_JSON_MAX_DEPTH];
+} scn_json;
+
+SCN_PRIVATE void scn_json_init(scn_json *j, const char *text, size_t len)
+{
+    j->at = (const unsigned char *)text;
+    j->end = j->at + len;
+    j->text = text;
+    j->text_len = 0;
+    j->escaped = 0;
+    j->expect = SCN_EXPECT_VALUE;
+    j->depth = 0;
+}
+
+SCN_PRIVATE int scn_json_fail(scn_json *j)
+{
+    j->expect = SCN_EXPECT_BROKEN;
+    return SCN_JSON_ERROR;
+}
+
+SCN_PRIVATE void scn_json_skip_space(scn_json *j)
+{
+    while (j->at < j->end && (*j->at == ' ' || *j->at == '\n' || *j->at == '\r' || *j->at == '\t')) j->at++;
+}
+
+SCN_PRIVATE int scn_json_is_continuation(const unsigned char *p, const unsigned char *end, size_t n)
+{
+    size_t i;
+    if ((size_t)(end - p) < n) return 0;
+    for (i = 0; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80) return 0;
+    return 1;
+}
+
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0. Refuses overlong forms,
+   surrogates and code points above U+10FFFF. */
+SCN_PRIVATE size_t scn_utf8_valid_length(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char lead = p[0], second;
+    size_t n;
+    if (lead < 0xc2 || lead > 0xf4) return 0;
+    n = scn_utf8_sequence_length(lead);
+    if (!scn_json_is_continuation(p + 1, end, n - 1)) return 0;
+    second = p[1];
+    if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) ||
+        (lead == 0xf0 && second < 0x90) || (lead == 0xf4 && second > 0x8f))
+        return 0;
+    return n;
+}
+
+/* Reads 4 hex digits at p into *unit. */
+SCN_PRIVATE int scn_json_read_hex4(const unsigned char *p, const unsigned char *end, unsigned long *unit)
+{
+    size_t i;
+    *unit = 0;
+    if ((size_t)(end - p) < 4) return 0;
+    for (i = 0; i < 4; i++) {
+        int v = scn_hex_value(p[i]);
+        if (v < 0) return 0;
+        *unit = (*unit << 4) | (unsigned long)v;
+    }
+    return 1;
+}
+
+/* Checks an escape after its backslash; returns its length, or 0. A \u escape must form a whole
+   character: a high surrogate only with the low one after it, a low one never alone. */
+SCN_PRIVATE size_t scn_json_escape_length(const unsigned char *p, const unsigned char *end)
+{
+    unsigned long unit, low;
+    if (p >= end) return 0;
+    switch (*p) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': return 1;
+    case 'u': break;
+    default: return 0;
+    }
+    if (!scn_json_read_hex4(p + 1, end, &unit)) return 0;
+    if (unit >= 0xdc00 && unit <= 0xdfff) return 0;
+    if (unit < 0xd800 || unit > 0xdbff) return 5;
+    if ((size_t)(end - p) < 7 || p[5] != '\\' || p[6] != 'u' || !scn_json_read_hex4(p + 7, end, &low) ||
+        low < 0xdc00 || low > 0xdfff)
+        return 0;
+    return 11;
+}
+
+/* Scans a string after its opening quote. */
+SCN_PRIVATE int scn_json_scan_string(scn_json *j)
+{
+    const unsigned char *p = j->at;
+    j->escaped = 0;
+    for (;;) {
+        size_t n;
+        while (p < j->end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') p++;
+        if (p >= j->end || *p < 0x20) return 0;
+        if (*p == '"') break;
+        if (*p == '\\') {
+            n = scn_json_escape_length(p + 1, j->end);
+            if (n == 0) return 0;
+            j->escaped = 1;
+            p += 1 + n;
+        } else {
+            n = scn_utf8_valid_length(p, j->end);
+            if (n == 0) return 0;
+            p += n;
+        }
+    }
+    j->text = (const char *)j->at;
+    j->text_len = (size_t)(p - j->at);
+    j->at = p + 1;
+    return 1;
+}
+
+SCN_PRIVATE const unsigned char *scn_json_skip_digits(const unsigned char *p, const unsigned char *end)
+{
+    while (p < end && *p >= '0' && *p <= '9') p++;
+    return p;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+SCN_PRIVATE int scn_json_scan_number(scn_json *j)
+{
+    const unsigned char *p = j->at, *end = j->end, *digits;
+    if (p < end && *p == '-') p++;
+    if (p < end && *p == '0') p++;
+    else if (p < end && *p >= '1' && *p <= '9') p = scn_json_skip_digits(p, end);
+    else return 0;
+    if (p < end && *p == '.') {
+        digits = ++p;
+        p = scn_json_skip_digits(p, end);
+        if (p == digits) return 0;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        digits = p;
+        p = scn_json_skip_digits(p, end);
+        if (p == digits) return 0;
+    }
+    j->text = (const char *)j->at;
+    j->text_len = (size_t)(p - j->at);
+    j->at = p;
+    return 1;
+}
+
+SCN_PRIVATE int scn_json_scan_literal(scn_json *j, const char *word, int token)
+{
+    size_t n = STRIPE_CONNECT_STRLEN(word), i;
+    if ((size_t)(j->end - j->at) < n) return scn_json_fail(j);
+    for (i = 0; i < n; i++)
+        if (j->at[i] != (unsigned char)word[i]) return scn_json_fail(j);
+    j->at += n;
+    return token;
+}
+
+/* A value ended: what comes next depends on whether a container is open. */
+SCN_PRIVATE int scn_json_value_done(scn_json *j, int token)
+{
+    j->expect = j->depth > 0 ? SCN_EXPECT_AFTER_VALUE : SCN_EXPECT_NOTHING;
+    return token;
+}
+
+SCN_PRIVATE int scn_json_open(scn_json *j, int is_array)
+{
+    if (j->depth >= STRIPE_CONNECT_JSON_MAX_DEPTH) return scn_json_fail(j);
+    j->is_array[j->depth++] = (unsigned char)is_array;
+    j->at++;
+    j->expect = is_array ? SCN_EXPECT_FIRST_VALUE : SCN_EXPECT_FIRST_KEY;
+    return is_array ? SCN_JSON_ARRAY : SCN_JSON_OBJECT;
+}
+
+SCN_PRIVATE int scn_json_close(scn_json *j)
+{
+    int was_array = j->is_array[--j->depth];
+    j->at++;
+    return scn_json_value_done(j, was_array ? SCN_JSON_ARRAY_END : SCN_JSON_OBJECT_END);
+}
+
+SCN_PRIVATE int scn_json_value(scn_json *j)
+{
+    switch (*j->at) {
+    case '{': return scn_json_open(j, 0);
+    case '[': return scn_json_open(j, 1);
+    case '"':
+        j->at++;
+        if (!scn_json_scan_string(j)) return scn_json_fail(j);
+        return scn_json_value_done(j, SCN_JSON_STRING);
+    case 't': return scn_json_value_done(j, scn_json_scan_literal(j, "true", SCN_JSON_TRUE));
+    case 'f': return scn_json_value_done(j, scn_json_scan_literal(j, "false", SCN_JSON_FALSE));
+    case 'n': return scn_json_value_done(j, scn_json_scan_literal(j, "null", SCN_JSON_NULL));
+    default:
+        if (!scn_json_scan_number(j)) return scn_json_fail(j);
+        return scn_json_value_done(j, SCN_JSON_NUMBER);
+    }
+}
+
+SCN_PRIVATE int scn_json_key(scn_json *j)
+{
+    if (*j->at != '"') return scn_json_fail(j);
+    j->at++;
+    if (!scn_json_scan_string(j)) return scn_json_fail(j);
+    scn_json_skip_space(j);
+    if (j->at >= j->end || *j->at != ':') return scn_json_fail(j);
+    j->at++;
+    j->expect = SCN_EXPECT_VALUE;
+    return SCN_JSON_KEY;
+}
+
+SCN_PRIVATE int scn_json_next(scn_json *j)
+{
+    int token;
+    scn_json_skip_space(j);
+    if (j->expect == SCN_EXPECT_BROKEN) return SCN_JSON_ERROR;
+    if (j->expect == SCN_EXPECT_NOTHING) return j->at == j->end ? SCN_JSON_END : scn_json_fail(j);
+    if (j->at >= j->end) return scn_json_fail(j);
+    switch (j->expect) {
+    case SCN_EXPECT_FIRST_KEY:
+        if (*j->at == '}') return scn_json_close(j);
+        return scn_json_key(j);
+    case SCN_EXPECT_KEY:
+        return scn_json_key(j);
+    case SCN_EXPECT_FIRST_VALUE:
+        if (*j->at == ']') return scn_json_close(j);
+        return scn_json_value(j);
+    case SCN_EXPECT_VALUE:
+        return scn_json_value(j);
+    default:                                   /* SCN_EXPECT_AFTER_VALUE */
+        break;
+    }
+    if (*j->at == (j->is_array[j->depth - 1] ? ']' : '}')) return scn_json_close(j);
+    if (*j->at != ',') return scn_json_fail(j);
+    j->at++;
+    scn_json_skip_space(j);
+    if (j->at >= j->end) return scn_json_fail(j);
+    if (j->is_array[j->depth - 1]) {
+        token = scn_json_value(j);
+    } else {
+        token = scn_json_key(j);
+    }
+    return token;
+}
+
+/* Skips the value whose first token was just read (all of it when it opens a container).
+   Returns 0 when the document is not valid JSON. */
+SCN_PRIVATE int scn_json_skip(scn_json *j, int token)
+{
+    size_t depth;
+    if (token == SCN_JSON_ERROR || token == SCN_JSON_END) return 0;
+    if (token != SCN_JSON_OBJECT && token != SCN_JSON_ARRAY) return 1;
+    depth = j->depth - 1;
+    do {
+        token = scn_json_next(j);
+        if (token == SCN_JSON_ERROR || token == SCN_JSON_END) return 0;
+    } while (j->depth > depth);
+    return 1;
+}
+
+SCN_PRIVATE void scn_put_utf8(stripe_connect_form *w, unsigned long cp)
+{
+    char b[4];
+    size_t n;
+    if (cp < 0x80) { b[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { b[0] = (char)(0xc0 | (cp >> 6)); n = 2; }
+    else if (cp < 0x10000) { b[0] = (char)(0xe0 | (cp >> 12)); n = 3; }
+    else { b[0] = (char)(0xf0 | (cp >> 18)); n = 4; }
+    if (n > 1) b[n - 1] = (char)(0x80 | (cp & 0x3f));
+    if (n > 2) b[n - 2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    if (n > 3) b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    scn_put(w, b, n);
+}
+
+/* Decodes the last string token into w. The scanner has checked it, so every escape is whole.
+   *has_nul is set when it holds \u0000. */
+SCN_PRIVATE void scn_json_put_string(const scn_json *j, stripe_connect_form *w, int *has_nul)
+{
+    const char *s = j->text, *end = j->text + j->text_len;
+    static const char plain[] = "\"\\/\b\f\n\r\t", escapes[] = "\"\\/bfnrt";
+    if (!j->escaped) {
+        scn_put(w, s, j->text_len);
+        return;
+    }
+    while (s < end) {
+        const char *run = s;
+        while (run < end && *run != '\\') run++;
+        scn_put(w, s, (size_t)(run - s));
+        if (run == end) break;
+        if (run[1] == 'u') {
+            unsigned long cp, low;
+            scn_json_read_hex4((const unsigned char *)run + 2, (const unsigned char *)end, &cp);
+            s = run + 6;
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                scn_json_read_hex4((const unsigned char *)run + 8, (const unsigned char *)end, &low);
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+                s = run + 12;
+            }
+            if (cp == 0) *has_nul = 1;
+            scn_put_utf8(w, cp);
+        } else {
+            size_t i = 0;
+            while (escapes[i] != run[1]) i++;
+            scn_put_char(w, plain[i]);
+            s = run + 2;
+        }
+    }
+}
+
+/* The last key, decoded into key[cap] (or "" when longer than any name the library looks for). */
+SCN_PRIVATE void scn_json_key_name(const scn_json *j, char *key, size_t cap)
+{
+    stripe_connect_form w;
+    int has_nul = 0;
+    scn_writer_init(&w, key, cap);
+    scn_json_put_string(j, &w, &has_nul);
+    if (w.overflow || has_nul) w.len = 0;
+    key[w.len] = '\0';
+}
+
+/* ---- Stripe's answers ---------------------------------------------------------------------------------------
+   The token and deauthorize answers are read in one pass: known top-level fields are copied as
+   they pass, "error" (a string for OAuth, an object for the API) is read into the error struct,
+   everything else is skipped. Which result wins is decided at the end, in DESIGN.md's order. */
+typedef struct scn_field {
+    const char *name;
+    size_t offset, size;   /* where it goes in the destination struct */
+    int is_boolean;        /* 1: an int set from true/false; 0: a string */
+    int required;          /* 1: a string must be present */
+} scn_field;
+
+#define SCN_TOKEN_STRING(name, required) \
+    { #name, offsetof(stripe_connect_token, name), SCN_MEMBER_SIZE(stripe_connect_token, name), 0, required }
+static const scn_field scn_token_fields[] = {
+    SCN_TOKEN_STRING(access_token, 0), SCN_TOKEN_STRING(refresh_token, 0),
+    SCN_TOKEN_STRING(stripe_publishable_key, 0), SCN_TOKEN_STRING(stripe_user_id, 1),
+    SCN_TOKEN_STRING(scope, 0), SCN_TOKEN_STRING(token_type, 0),
+    { "livemode", offsetof(stripe_connect_token, livemode), sizeof(int), 1, 0 }
+};
+#undef SCN_TOKEN_STRING
+/* The deauthorize answer: {"stripe_user_id": "acct_..."}, read into a plain char array. */
+static const scn_field scn_deauthorize_fields[] = {
+    { "stripe_user_id", 0, STRIPE_CONNECT_FIELD_MAX, 0, 1 }
+};
+
+#define SCN_ERROR_STRING(name) \
+    { #name, offsetof(stripe_connect_error, name), SCN_MEMBER_SIZE(stripe_connect_error, name), 0, 0 }
+/* The fields of an API error object; error_description is the OAuth error's message. */
+static const scn_field scn_api_error_fields[] = {
+    SCN_ERROR_STRING(type), SCN_ERROR_STRING(code), SCN_ERROR_STRING(decline_code),
+    SCN_ERROR_STRING(param), SCN_ERROR_STRING(message)
+};
+static const scn_field scn_oauth_error_code_field = SCN_ERROR_STRING(code);
+static const scn_field scn_oauth_error_message_field =
+    { "error_description", offsetof(stripe_connect_error, message), SCN_MEMBER_SIZE(stripe_connect_error, message), 0, 0 };
+#undef SCN_ERROR_STRING
+
+enum { SCN_ERROR_ABSENT, SCN_ERROR_IS_STRING, SCN_ERROR_IS_OBJECT };
+
+typedef struct scn_answer {
+    scn_json json;
+    const scn_field *fields; size_t field_count;
+    char *dest;                    /* the struct the fields go to */
+    stripe_connect_error *err;     /* may be NULL */
+    unsigned long seen, present;   /* bit i: fields[i] appeared / held a string or boolean */
+    int wrong_shape;               /* a known field of the wrong type, too long, repeated, with NUL */
+    int error_kind;
+} scn_answer;
+
+SCN_PRIVATE const scn_field *scn_find_field(const scn_field *fields, size_t count, const char *key)
+{
+    size_t i;
+    for (i = 0; i < count; i++)
+        if (scn_str_equal(key, fields[i].name)) return &fields[i];
+    return NULL;
+}
+
+/* Copies the string token into an error field, cut at a UTF-8 boundary (and at a NUL). */
+SCN_PRIVATE void scn_error_copy_text(scn_answer *a, const scn_field *f)
+{
+    stripe_connect_form w;
+    int has_nul = 0;
+    if (a->err == NULL) return;
+    scn_writer_init(&w, (char *)a->err + f->offset, f->size);
+    scn_json_put_string(&a->json, &w, &has_nul);
+    scn_end_cut_text(&w);
+}
+
+/* Reads the members of the API error object that was just opened. */
+SCN_PRIVATE int scn_answer_read_api_error(scn_answer *a)
+{
+    char key[16];
+    for (;;) {
+        int token = scn_json_next(&a->json);
+        const scn_field *f;
+        if (token == SCN_JSON_OBJECT_END) return 1;
+        if (token != SCN_JSON_KEY) return 0;
+        scn_json_key_name(&a->json, key, sizeof key);
+        f = scn_find_field(scn_api_error_fields, sizeof scn_api_error_fields / sizeof scn_api_error_fields[0], key);
+        token = scn_json_next(&a->json);
+        if (f != NULL && token == SCN_JSON_STRING) scn_error_copy_text(a, f);
+        else if (!scn_json_skip(&a->json, token)) return 0;
+    }
+}
+
+/* The value of the top-level "error". Only the first one counts. */
+SCN_PRIVATE int scn_answer_read_error(scn_answer *a, int token)
+{
+    if (a->error_kind == SCN_ERROR_ABSENT && token == SCN_JSON_STRING) {
+        a->error_kind = SCN_ERROR_IS_STRING;
+        scn_error_copy_text(a, &scn_oauth_error_code_field);
+        return 1;
+    }
+    if (a->error_kind == SCN_ERROR_ABSENT && token == SCN_JSON_OBJECT) {
+        a->error_kind = SCN_ERROR_IS_OBJECT;
+        return scn_answer_read_api_error(a);
+    }
+    return scn_json_skip(&a->json, token);
+}
+
+/* The value of a known field: copied when of the right type, else the answer has the wrong shape. */
+SCN_PRIVATE int scn_answer_read_field(scn_answer *a, const scn_field *f, int token)
+{
+    unsigned long bit = 1UL << (size_t)(f - a->fields);
+    char *target = a->dest + f->offset;
+    if (a->seen & bit) a->wrong_shape = 1;
+    a->seen |= bit;
+    if (f->is_boolean && (token == SCN_JSON_TRUE || token == SCN_JSON_FALSE)) {
+        int value = token == SCN_JSON_TRUE;
+        STRIPE_CONNECT_MEMCPY(target, &value, sizeof value);
+        a->present |= bit;
+    } else if (!f->is_boolean && token == SCN_JSON_STRING) {
+        stripe_connect_form w;
+        int has_nul = 0;
+        scn_writer_init(&w, target, f->size);
+        scn_json_put_string(&a->json, &w, &has_nul);
+        if (w.overflow || has_nul) a->wrong_shape = 1;
+        else target[w.len] = '\0';
+        a->present |= bit;
+    } else if (token != SCN_JSON_NULL) {
+        a->wrong_shape = 1;
+    }
+    return scn_json_skip(&a->json, token);
+}
+
+/* Reads the members of the top-level object. Returns 0 when the body is not valid JSON. */
+SCN_PRIVATE int scn_answer_read_members(scn_answer *a)
+{
+    char key[32];
+    for (;;) {
+        int token = scn_json_next(&a->json);
+        const scn_field *f;
+        if (token == SCN_JSON_OBJECT_END) return 1;
+        if (token != SCN_JSON_KEY) return 0;
+        scn_json_key_name(&a->json, key, sizeof key);
+        token = scn_json_next(&a->json);
+        f = scn_find_field(a->fields, a->field_count, key);
+        if (f != NULL) {
+            if (!scn_answer_read_field(a, f, token)) return 0;
+        } else if (scn_str_equal(key, "error")) {
+            if (!scn_answer_read_error(a, token)) return 0;
+        } else if (scn_str_equal(key, "error_description") && token == SCN_JSON_STRING) {
+            scn_error_copy_text(a, &scn_oauth_error_message_field);
+        } else if (!scn_json_skip(&a->json, token)) {
+            return 0;
+        }
+    }
+}
+
+SCN_PRIVATE int scn_answer_required_present(const scn_answer *a)
+{
+    size_t i;
+    for (i = 0; i < a->field_count; i++)
+        if (a->fields[i].required && !(a->present & (1UL << i))) return 0;
+    return 1;
+}
+
+/* Clears what parsing wrote into the error struct; keeps the status and the Request-Id. */
+SCN_PRIVATE void scn_error_keep_status_only(stripe_connect_error *err)
+{
+    int status;
+    char request_id[sizeof err->request_id];
+    if (err == NULL) return;
+    status = err->http_status;
+    STRIPE_CONNECT_MEMCPY(request_id, err->request_id, sizeof request_id);
+    STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
+    err->http_status = status;
+    STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
+}
+
+/* Parses an answer into dest (dest_size bytes, zeroed on every error) and err. */
+SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *body, size_t len,
+        const scn_field *fields, size_t field_count, char *dest, size_t dest_size, stripe_connect_error *err)
+{
+    scn_answer a;
+    int token, valid, is_object;
+    stripe_connect_result r;
+
+    STRIPE_CONNECT_MEMSET(dest, 0, dest_size);
+    if (err != NULL) {
+        STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
+        err->http_status = http_status;
+    }
+    STRIPE_CONNECT_MEMSET(&a, 0, sizeof a);
+    scn_json_init(&a.json, body, len);
+    a.fields = fields;
+    a.field_count = field_count;
+    a.dest = dest;
+    a.err = err;
+
+    token = scn_json_next(&a.json);
+    is_object = token == SCN_JSON_OBJECT;
+    valid = is_object ? scn_answer_read_members(&a) : scn_json_skip(&a.json, token);
+    valid = valid && scn_json_next(&a.json) == SCN_JSON_END;
+
+    if (valid && a.error_kind == SCN_ERROR_IS_STRING) {
+        if (err != NULL) err->oauth_error = scn_oauth_error_from_name(err->code);
+        r = STRIPE_CONNECT_ERR_OAUTH;
+    } else if (valid && a.error_kind == SCN_ERROR_IS_OBJECT) {
+        r = STRIPE_CONNECT_ERR_API;
+    } else if (http_status < 200 || http_status > 299) {
+        r = STRIPE_CONNECT_ERR_HTTP_STATUS;
+    } else if (!valid) {
+        r = STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    } else if (!is_object || a.wrong_shape || !scn_answer_required_present(&a)) {
+        r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    } else {
+        r = STRIPE_CONNECT_OK;
+    }
+    if (r != STRIPE_CONNECT_ERR_OAUTH && r != STRIPE_CONNECT_ERR_API) scn_error_keep_status_only(err);
+    if (r != STRIPE_CONNECT_OK) stripe_connect_wipe(dest, dest_size);
+    return r;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_token_response(int http_status,
+        const char *body, size_t len, stripe_connect_token *out, stripe_connect_error *err)
+{
+    if (out == NULL || (body == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    return scn_parse_answer(http_status, body != NULL ? body : "", len, scn_token_fields,
+                            sizeof scn_token_fields / sizeof scn_token_fields[0], (char *)out, sizeof *out, err);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_response(int http_status,
+        const char *body, size_t len, const char *stripe_user_id, stripe_connect_error *err)
+{
+    char answered[STRIPE_CONNECT_FIELD_MAX];
+    stripe_connect_result r;
+    if (stripe_user_id == NULL || (body == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    r = scn_parse_answer(http_status, body != NULL ? body : "", len, scn_deauthorize_fields, 1,
+                         answered, sizeof answered, err);
+    if (r == STRIPE_CONNECT_OK && !scn_str_equal(answered, stripe_user_id)) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    stripe_connect_wipe(answered, sizeof answered);
+    return r;
+}
+
+/* ---- Requests --------------------------------------------------------------------------------------------
+   One builder per endpoint, shared by the blocking calls and the sans-I/O pairs. The URL, the
+   Authorization value and the body are written one after the other into the caller's buffer,
+   each ended by a NUL; the headers point at them and at the client's strings. */
+SCN_PRIVATE unsigned long scn_timeout(const stripe_connect_client *c)
+{
+    return c->timeout_ms != 0 ? c->timeout_ms : STRIPE_CONNECT_DEFAULT_TIMEOUT_MS;
+}
+
+/* What every request to Stripe needs from the client. */
+SCN_PRIVATE int scn_client_can_request(const stripe_connect_client *c)
+{
+    return scn_is_header_value(c->secret_key) && scn_is_url_base(scn_connect_base(c)) &&
+           (c->stripe_version == NULL || scn_is_header_value(c->stripe_version));
+}
+
+SCN_PRIVATE int scn_token_params_valid(const stripe_connect_token_params *p)
+{
+    size_t i;
+    if (p->grant_type == NULL) return 0;
+    if (scn_str_equal(p->grant_type, "authorization_code")) {
+        if (p->code == NULL || p->code[0] == '\0') return 0;
+    } else if (scn_str_equal(p->grant_type, "refresh_token")) {
+        if (p->refresh_token == NULL || p->refresh_token[0] == '\0') return 0;
+    } else {
+        return 0;
+    }
+    if (p->assert_capabilities_count > 0 && p->assert_capabilities == NULL) return 0;
+    for (i = 0; i < p->assert_capabilities_count; i++)
+        if (p->assert_capabilities[i] == NULL) return 0;
+    return 1;
+}
+
+/* Starts a POST to connect_base + path: the URL, then "Bearer <key>" when with_authorization.
+   Returns the offset of the Authorization value (or of the body when there is none). */
+SCN_PRIVATE size_t scn_put_post_start(stripe_connect_form *w, const stripe_connect_client *c,
+                                      const char *path, int with_authorization)
+{
+    size_t authorization_at;
+    scn_put_base_and_path(w, scn_connect_base(c), path);
+    scn_put_char(w, '\0');
+    authorization_at = w->len;
+    if (with_authorization) {
+        scn_put(w, "Bearer ", 7);
+        scn_put_str(w, c->secret_key);
+        scn_put_char(w, '\0');
+    }
+    return authorization_at;
+}
+
+/* Ends the body and fills the prepared request; on overflow wipes buf and reports the size needed. */
+SCN_PRIVATE stripe_connect_result scn_prepare_post(stripe_connect_form *w, const stripe_connect_client *c,
+        size_t authorization_at, size_t body_at, size_t *out_len, stripe_connect_prepared_request *out)
+{
+    stripe_connect_header *h = out->headers;
+    size_t body_len = w->len - body_at, used;
+    stripe_connect_result r = scn_finish(w, &used);
+    *out_len = used + 1;                                  /* with the body's NUL */
+    if (r != STRIPE_CONNECT_OK) return r;
+    if (authorization_at != body_at) {
+        h->name = "Authorization"; h->value = w->buf + authorization_at; h++;
+    }
+    h->name = "Content-Type"; h->value = SCN_FORM_CONTENT_TYPE; h++;
+    h->name = "User-Agent"; h->value = STRIPE_CONNECT_USER_AGENT; h++;
+    if (c->stripe_version != NULL) {
+        h->name = "Stripe-Version"; h->value = c->stripe_version; h++;
+    }
+    out->http.method = "POST";
+    out->http.url = w->buf;
+    out->http.headers = out->headers;
+    out->http.header_count = (size_t)(h - out->headers);
+    out->http.body = w->buf + body_at;
+    out->http.body_len = body_len;
+    out->http.timeout_ms = scn_timeout(c);
+    return STRIPE_CONNECT_OK;
+}
+
+SCN_PRIVATE int scn_build_arguments_valid(const stripe_connect_client *c, char *buf, size_t cap,
+                                          size_t *out_len, stripe_connect_prepared_request *out)
+{
+    if (out_len != NULL) *out_len = 0;
+    if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
+    return c != NULL && out_len != NULL && out != NULL && (buf != NULL || cap == 0) && scn_client_can_request(c);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_request_build(const stripe_connect_client *c,
+        const stripe_connect_token_params *p, char *buf, size_t cap, size_t *out_len,
+        stripe_connect_prepared_request *out)
+{
+    stripe_connect_form w;
+    size_t authorization_at, body_at, i;
+    if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || p == NULL || !scn_token_params_valid(p))
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_writer_init(&w, buf, cap);
+    authorization_at = scn_put_post_start(&w, c, "/oauth/token", !c->secret_in_body);
+    body_at = w.len;
+    scn_put_pair(&w, body_at, "grant_type", p->grant_type);
+    if (p->code != NULL && scn_str_equal(p->grant_type, "authorization_code"))
+        scn_put_pair(&w, body_at, "code", p->code);
+    else
+        scn_put_pair(&w, body_at, "refresh_token", p->refresh_token);
+    scn_put_pair_if_set(&w, body_at, "scope", p->scope);
+    for (i = 0; i < p->assert_capabilities_count; i++)
+        scn_put_indexed_pair(&w, body_at, "assert_capabilities", i, p->assert_capabilities[i]);
+    if (c->secret_in_body) scn_put_pair(&w, body_at, "client_secret", c->secret_key);
+    return scn_prepare_post(&w, c, authorization_at, body_at, out_len, out);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize_request_build(const stripe_connect_client *c,
+        const char *stripe_user_id, char *buf, size_t cap, size_t *out_len,
+        stripe_connect_prepared_request *out)
+{
+    stripe_connect_form w;
+    size_t authorization_at, body_at;
+    if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || stripe_user_id == NULL ||
+        stripe_user_id[0] == '\0' || c->client_id == NULL || c->client_id[0] == '\0')
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_writer_init(&w, buf, cap);
+    authorization_at = scn_put_post_start(&w, c, "/oauth/deauthorize", 1);   /* never in the body */
+    body_at = w.len;
+    scn_put_pair(&w, body_at, "client_id", c->client_id);
+    scn_put_pair(&w, body_at, "stripe_user_id", stripe_user_id);
+    return scn_prepare_post(&w, c, authorization_at, body_at, out_len, out);
+}
+
+/* ---- Calls ------------------------------------------------------------------------------------------------ */
+STRIPE_CONNECT_API void stripe_connect_client_init(stripe_connect_client *c, char *work, size_t work_size)
+{
+    if (c == NULL) return;
+    STRIPE_CONNECT_MEMSET(c, 0, sizeof *c);
+    c->work = work;
+    c->work_size = work != NULL ? work_size : 0;
+}
+
+SCN_PRIVATE int scn_client_can_call(const stripe_connect_client *c)
+{
+    return c != NULL && c->transport.perform != NULL && c->work != NULL && c->work_size > 0;
+}
+
+/* The transport is not trusted: only the results it may give pass, and only a sane response. */
+SCN_PRIVATE stripe_connect_result scn_check_transport(stripe_connect_result r, const stripe_connect_http_response *res)
+{
+    switch (r) {
+    case STRIPE_CONNECT_OK:
+        if (res->status < 100 || res->status > 599 || res->body_len > res->body_cap)
+            return STRIPE_CONNECT_ERR_TRANSPORT;
+        return STRIPE_CONNECT_OK;
+    case STRIPE_CONNECT_ERR_TRANSPORT: case STRIPE_CONNECT_ERR_TIMEOUT:
+    case STRIPE_CONNECT_ERR_TLS: case STRIPE_CONNECT_ERR_RESPONSE_TOO_LARGE:
+        return r;
+    default:
+        return STRIPE_CONNECT_ERR_TRANSPORT;
+    }
+}
+
+/* Copies a Request-Id the transport may not have ended with a NUL. */
+SCN_PRIVATE void scn_copy_request_id(char *dst, const char *src, size_t size)
+{
+    size_t n = 0;
+    while (n + 1 < size && src[n] != '\0') n++;
+    STRIPE_CONNECT_MEMCPY(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Sends the request built at the start of the scratch buffer (used bytes); the response goes to
+   the rest of it. */
+SCN_PRIVATE stripe_connect_result scn_send(stripe_connect_client *c, const stripe_connect_prepared_request *req,
+        size_t used, stripe_connect_http_response *res)
+{
+    STRIPE_CONNECT_MEMSET(res, 0, sizeof *res);
+    res->body = c->work + used;
+    res->body_cap = c->work_size - used;
+    res->should_retry = -1;
+    return scn_check_transport(c->transport.perform(c->transport.user, &req->http, res), res);
+}
+
+/* Records the transport's outcome in err. */
+SCN_PRIVATE void scn_error_from_transport(stripe_connect_error *err, stripe_connect_result r,
+                                          const stripe_connect_http_response *res)
+{
+    if (err == NULL) return;
+    STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
+    if (r == STRIPE_CONNECT_OK) err->http_status = res->status;
+    scn_copy_request_id(err->request_id, res->request_id, sizeof err->request_id);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_call(stripe_connect_client *c,
+        const stripe_connect_token_params *p, stripe_connect_token *out, stripe_connect_error *err)
+{
+    stripe_connect_prepared_request req;
+    stripe_connect_http_response res;
+    char request_id[sizeof res.request_id];
+    size_t used;
+    stripe_connect_result r;
+
+    if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
+    if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
+    if (!scn_client_can_call(c) || out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    r = stripe_connect_token_request_build(c, p, c->work, c->work_size, &used, &req);
+    if (r != STRIPE_CONNECT_OK) return r;        /* the builder wiped what it wrote */
+    r = scn_send(c, &req, used, &res);            /* once: a code sent twice revokes the connection */
+    scn_error_from_transport(err, r, &res);
+    if (r == STRIPE_CONNECT_OK) {
+        scn_copy_request_id(request_id, res.request_id, sizeof request_id);
+        r = stripe_connect_parse_token_response(res.status, res.body, res.body_len, out, err);
+        if (err != NULL) STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
+    }
+    stripe_connect_wipe(c->work, c->work_size);
+    return r;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_exchange_code(stripe_connect_client *c,
+        const char *code, stripe_connect_token *out, stripe_connect_error *err)
+{
+    stripe_connect_token_params p;
+    STRIPE_CONNECT_MEMSET(&p, 0, sizeof p);
+    p.grant_type = "authorization_code";
+    p.code = code;
+    return stripe_connect_token_call(c, &p, out, err);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_refresh(stripe_connect_client *c,
+        const char *refresh_token, const char *scope, stripe_connect_token *out, stripe_connect_error *err)
+{
+    stripe_connect_token_params p;
+    STRIPE_CONNECT_MEMSET(&p, 0, sizeof p);
+    p.grant_type = "refresh_token";
+    p.refresh_token = refresh_token;
+    p.scope = scope;
+    return stripe_connect_token_call(c, &p, out, err);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize(stripe_connect_client *c,
+        const char *stripe_user_id, stripe_connect_error *err)
+{
+    stripe_connect_prepared_request req;
+    stripe_connect_http_response res;
+    char request_id[sizeof res.request_id];
+    size_t used;
+    stripe_connect_result r;
+
+    if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
+    if (!scn_client_can_call(c)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    r = stripe_connect_deauthorize_request_build(c, stripe_user_id, c->work, c->work_size, &used, &req);
+    if (r != STRIPE_CONNECT_OK) return r;
+    r = scn_send(c, &req, used, &res);
+    scn_error_from_transport(err, r, &res);
+    if (r == STRIPE_CONNECT_OK) {
+        scn_copy_request_id(request_id, res.request_id, sizeof request_id);
+        r = stripe_connect_parse_deauthorize_response(res.status, res.body, res.body_len, stripe_user_id, err);
+        if (err != NULL) STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
+    }
+    stripe_connect_wipe(c->work, c->work_size);
+    return r;
+}
+
+#endif /* STRIPE_CONNECT_IMPLEMENTATION_INCLUDED */
+#endif /* STRIPE_CONNECT_IMPLEMENTATION */
+
+/*
+REVISION HISTORY
+   0.1.0 (2026-11-30)  First release: authorize URL, redirect and state, code exchange, refresh,
+                       deauthorize, the sans-I/O request builders and response parsers.
+
+   Additions to the design contract, with their reasons:
+   - STRIPE_CONNECT_ERR_RANDOM: a random callback that fails (a CSPRNG not seeded yet on a
+     device) is a condition to retry later, not an invalid argument.
+   - stripe_connect_form.invalid_argument: a NULL key or value must be reported by finish,
+     and add has no result of its own.
+   - One trailing '/' of connect_base is dropped, so "https://host/" works as well as "https://host".
+
+LICENCE
+   This software is available under two licences; choose whichever you prefer.
+
+   ALTERNATIVE A - MIT License
+   Copyright (c) 2026 the stripe_connect.h authors
+   Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+   and associated documentation files (the "Software"), to deal in the Software without
+   restriction, including without limitation the rights to use, copy, modify, merge, publish,
+   distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+   Software is furnished to do so, subject to the following conditions:
+   The above copyright notice and this permission notice shall be included in all copies or
+   substantial portions of the Software.
+   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+   BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+   NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+   DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+   OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+
+   ALTERNATIVE B - Public Domain (www.unlicense.org)
+   This is free and unencumbered software released into the public domain. Anyone is free to
+   copy, modify, publish, use, compile, sell, or distribute this software, either in source code
+   form or as a compiled binary, for any purpose, commercial or non-commercial, and by any means.
+   In jurisdictions that recognize copyright laws, the author or authors of this software
+   dedicate any and all copyright interest in the software to the public domain. We make this
+   dedication for the benefit of the public at large and to the detriment of our heirs and
+   successors. We intend this dedication to be an overt act of relinquishment in perpetuity of
+   all present and future rights to this software under copyright law.
+   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+   BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+   NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+   LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
+   CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+*/
