@@ -21,31 +21,36 @@ USAGE
    Everywhere else, include it without the define.
 
 QUICK START
-       static char work[16384];              // scratch: request and response
+       static char work[8192];                   // scratch for request and response
        stripe_connect_client c;
-       stripe_connect_authorize_params p = {0};
+       stripe_connect_authorize_params p;
        stripe_connect_redirect r;
        stripe_connect_token t;
-       stripe_connect_error e;
+       stripe_connect_error e = {0};             // filled by the calls that talk to Stripe
+       stripe_connect_result res;
        char url[1024], state[64];
        size_t n;
 
        stripe_connect_client_init(&c, work, sizeof work);
        c.client_id  = "ca_...";
-       c.secret_key = "sk_live_...";        // server side only, see SECURITY
-       c.transport  = my_transport;         // or stripe_connect_curl_transport(...)
-       c.random     = my_csprng; c.random_user = NULL;
+       c.secret_key = "sk_live_...";             // on your server only: see SECURITY
+       c.transport  = my_transport;              // { perform, user }, e.g. the curl adapter
+       c.random     = my_csprng;                 // fills n bytes, returns 0
 
        stripe_connect_state_generate(&c, state, sizeof state, &n);   // keep it in the session
-       p.scope = "read_write"; p.state = state;
-       stripe_connect_authorize_url(&c, &p, url, sizeof url, &n);    // send the user there
+       memset(&p, 0, sizeof p);
+       p.scope = "read_write";
+       p.state = state;
+       stripe_connect_authorize_url(&c, &p, url, sizeof url, &n);    // redirect the user there
 
-       // ... the user comes back to your redirect_uri with ?code=...&state=...
-       if (stripe_connect_parse_redirect(query, strlen(query), state, &r) == STRIPE_CONNECT_OK &&
-           stripe_connect_exchange_code(&c, r.code, &t, &e) == STRIPE_CONNECT_OK)
-           save(t.stripe_user_id, t.access_token, t.refresh_token);
+       // ...the user comes back to your redirect_uri with ?code=...&state=...
+       res = stripe_connect_parse_redirect(query, strlen(query), state, &r);
+       if (res == STRIPE_CONNECT_OK)
+           res = stripe_connect_exchange_code(&c, r.code, &t, &e);  // once: never retry it
+       if (res == STRIPE_CONNECT_OK)
+           save_account(t.stripe_user_id, t.access_token, t.refresh_token);
        else
-           show(stripe_connect_result_string(res), e.message);
+           show_error(stripe_connect_result_string(res), e.message);
 
 CONFIGURATION (define before including the implementation)
    STRIPE_CONNECT_STATIC          make every function static to the including file
@@ -351,8 +356,8 @@ typedef struct stripe_connect_redirect {
                           the user declined): out->error, error_code and
                           error_description are set;
    OK                     out->code holds the code to exchange (once).
-   Other parameters are ignored. On every result but OK and ERR_OAUTH, *out is
-   zeroed. error_description is cut at a UTF-8 boundary rather than refused. */
+   Other parameters are ignored (but must be well-formed percent-encoding). On
+   every result but OK and ERR_OAUTH, *out is zeroed (when out is not NULL). error_description is cut at a UTF-8 boundary rather than refused. */
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_redirect(const char *url, size_t len,
         const char *expected_state, stripe_connect_redirect *out);
 
@@ -945,7 +950,10 @@ SCN_PRIVATE int scn_redirect_take_param(const char *s, size_t n, stripe_connect_
     int has_nul = 0;
 
     while (eq < n && s[eq] != '=') eq++;
-    if (eq == n) return 0;                                   /* no '=': ignored */
+    if (eq == n) {                                           /* no '=': ignored, but well-formed */
+        scn_writer_init(&w, NULL, 0);
+        return scn_put_decoded(&w, s, n, &has_nul);
+    }
     scn_writer_init(&w, key, sizeof key);
     if (scn_put_decoded(&w, s, eq, &has_nul) != 0) return -1;
     if (w.overflow || has_nul) {
@@ -1004,8 +1012,8 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_redirect(const cha
 {
     stripe_connect_result r;
     int seen = 0;
+    if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
     if (url == NULL || out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
     r = scn_redirect_read(url, len, out, &seen);
     if (r == STRIPE_CONNECT_OK && expected_state != NULL &&
         (!(seen & SCN_SEEN_STATE) || !stripe_connect_state_equal(out->state, expected_state)))
