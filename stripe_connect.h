@@ -1595,6 +1595,16 @@ SCN_PRIVATE void scn_error_keep_status_only(stripe_connect_error *err)
     STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
 }
 
+/* Starts a parse: the error holds only the status, the destination nothing. */
+SCN_PRIVATE void scn_parse_begin(int http_status, void *dest, size_t dest_size, stripe_connect_error *err)
+{
+    if (dest != NULL) STRIPE_CONNECT_MEMSET(dest, 0, dest_size);
+    if (err != NULL) {
+        STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
+        err->http_status = http_status;
+    }
+}
+
 /* Parses an answer into dest (dest_size bytes, zeroed on every error) and err. */
 SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *body, size_t len,
         const scn_field *fields, size_t field_count, char *dest, size_t dest_size, stripe_connect_error *err)
@@ -1603,11 +1613,7 @@ SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *
     int token, valid, is_object;
     stripe_connect_result r;
 
-    STRIPE_CONNECT_MEMSET(dest, 0, dest_size);
-    if (err != NULL) {
-        STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
-        err->http_status = http_status;
-    }
+    scn_parse_begin(http_status, dest, dest_size, err);
     STRIPE_CONNECT_MEMSET(&a, 0, sizeof a);
     scn_json_init(&a.json, body, len);
     a.fields = fields;
@@ -1642,6 +1648,7 @@ SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_token_response(int http_status,
         const char *body, size_t len, stripe_connect_token *out, stripe_connect_error *err)
 {
+    scn_parse_begin(http_status, out, sizeof *out, err);
     if (out == NULL || (body == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     return scn_parse_answer(http_status, body != NULL ? body : "", len, scn_token_fields,
                             sizeof scn_token_fields / sizeof scn_token_fields[0], (char *)out, sizeof *out, err);
@@ -1652,6 +1659,7 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_respon
 {
     char answered[STRIPE_CONNECT_FIELD_MAX];
     stripe_connect_result r;
+    scn_parse_begin(http_status, NULL, 0, err);
     if (stripe_user_id == NULL || (body == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     r = scn_parse_answer(http_status, body != NULL ? body : "", len, scn_deauthorize_fields, 1,
                          answered, sizeof answered, err);
@@ -1846,28 +1854,55 @@ SCN_PRIVATE void scn_error_from_transport(stripe_connect_error *err, stripe_conn
     scn_copy_request_id(err->request_id, res->request_id, sizeof err->request_id);
 }
 
+/* The answer parsers scn_call can use: out is the token, context the expected account. */
+typedef stripe_connect_result (*scn_answer_parser)(const stripe_connect_http_response *res, void *out,
+                                                   const void *context, stripe_connect_error *err);
+
+SCN_PRIVATE stripe_connect_result scn_parse_token_answer(const stripe_connect_http_response *res, void *out,
+                                                         const void *context, stripe_connect_error *err)
+{
+    (void)context;
+    return stripe_connect_parse_token_response(res->status, res->body, res->body_len,
+                                               (stripe_connect_token *)out, err);
+}
+
+SCN_PRIVATE stripe_connect_result scn_parse_deauthorize_answer(const stripe_connect_http_response *res,
+        void *out, const void *context, stripe_connect_error *err)
+{
+    (void)out;
+    return stripe_connect_parse_deauthorize_response(res->status, res->body, res->body_len,
+                                                     (const char *)context, err);
+}
+
+/* Sends a built request once and reads the answer. */
+SCN_PRIVATE stripe_connect_result scn_call(stripe_connect_client *c, const stripe_connect_prepared_request *req,
+        size_t used, scn_answer_parser parse, void *out, const void *context, stripe_connect_error *err)
+{
+    stripe_connect_http_response res;
+    char request_id[sizeof res.request_id];
+    stripe_connect_result r = scn_send(c, req, used, &res);   /* once: a code sent twice revokes the connection */
+    scn_error_from_transport(err, r, &res);
+    if (r != STRIPE_CONNECT_OK) return r;
+    scn_copy_request_id(request_id, res.request_id, sizeof request_id);
+    r = parse(&res, out, context, err);
+    if (err != NULL) STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
+    return r;
+}
+
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_call(stripe_connect_client *c,
         const stripe_connect_token_params *p, stripe_connect_token *out, stripe_connect_error *err)
 {
     stripe_connect_prepared_request req;
-    stripe_connect_http_response res;
-    char request_id[sizeof res.request_id];
     size_t used;
     stripe_connect_result r;
 
     if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
     if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
-    if (!scn_client_can_call(c) || out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    r = stripe_connect_token_request_build(c, p, c->work, c->work_size, &used, &req);
-    if (r != STRIPE_CONNECT_OK) return r;        /* the builder wiped what it wrote */
-    r = scn_send(c, &req, used, &res);            /* once: a code sent twice revokes the connection */
-    scn_error_from_transport(err, r, &res);
-    if (r == STRIPE_CONNECT_OK) {
-        scn_copy_request_id(request_id, res.request_id, sizeof request_id);
-        r = stripe_connect_parse_token_response(res.status, res.body, res.body_len, out, err);
-        if (err != NULL) STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
-    }
-    stripe_connect_wipe(c->work, c->work_size);
+    if (c == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_client_can_call(c) || out == NULL) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    else r = stripe_connect_token_request_build(c, p, c->work, c->work_size, &used, &req);
+    if (r == STRIPE_CONNECT_OK) r = scn_call(c, &req, used, scn_parse_token_answer, out, NULL, err);
+    stripe_connect_wipe(c->work, c->work_size);      /* every path, whatever it wrote */
     return r;
 }
 
@@ -1896,23 +1931,16 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize(stripe_conne
         const char *stripe_user_id, stripe_connect_error *err)
 {
     stripe_connect_prepared_request req;
-    stripe_connect_http_response res;
-    char request_id[sizeof res.request_id];
     size_t used;
     stripe_connect_result r;
 
     if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
-    if (!scn_client_can_call(c)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    r = stripe_connect_deauthorize_request_build(c, stripe_user_id, c->work, c->work_size, &used, &req);
-    if (r != STRIPE_CONNECT_OK) return r;
-    r = scn_send(c, &req, used, &res);
-    scn_error_from_transport(err, r, &res);
-    if (r == STRIPE_CONNECT_OK) {
-        scn_copy_request_id(request_id, res.request_id, sizeof request_id);
-        r = stripe_connect_parse_deauthorize_response(res.status, res.body, res.body_len, stripe_user_id, err);
-        if (err != NULL) STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
-    }
-    stripe_connect_wipe(c->work, c->work_size);
+    if (c == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_client_can_call(c)) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    else r = stripe_connect_deauthorize_request_build(c, stripe_user_id, c->work, c->work_size, &used, &req);
+    if (r == STRIPE_CONNECT_OK)
+        r = scn_call(c, &req, used, scn_parse_deauthorize_answer, NULL, stripe_user_id, err);
+    stripe_connect_wipe(c->work, c->work_size);      /* every path, whatever it wrote */
     return r;
 }
 

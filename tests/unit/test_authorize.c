@@ -8,7 +8,7 @@
    extra. Values are fully percent-encoded; in keys '[' and ']' stay. */
 #include "../../stripe_connect.h"
 #include "test.h"
-#include "buffer_rules.h"
+#include "checks.h"
 
 #include <stddef.h>
 #include <string.h>

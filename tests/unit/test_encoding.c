@@ -7,7 +7,7 @@
  */
 #include "../../stripe_connect.h"
 #include "test.h"
-#include "buffer_rules.h"
+#include "checks.h"
 
 #include <stdio.h>
 #include <string.h>

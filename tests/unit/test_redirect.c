@@ -9,7 +9,7 @@
    state_generate: 32 bytes from c->random, base64url without padding. */
 #include "../../stripe_connect.h"
 #include "test.h"
-#include "buffer_rules.h"
+#include "checks.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* test_buffer_rules.c - check_text_buffer_rules (see buffer_rules.h). */
-#include "buffer_rules.h"
+/* test_checks.c - the shared checks of checks.h. */
+#include "checks.h"
 #include "test.h"
 
 #include <stdio.h>
@@ -87,4 +87,26 @@ void check_text_buffer_rules(const char *label, text_producer produce, const voi
     CHECK_INT(edge_buffer[want_len], '\0');
     CHECK(canary_intact(edge_buffer + want_len + 1, EDGE_SLACK));
     test_end();
+}
+
+void check_result_at(const char *file, int line, stripe_connect_result got,
+                            stripe_connect_result want)
+{
+    char got_text[96], want_text[96];
+    if (got == want) return;
+    snprintf(got_text, sizeof got_text, "%d %s", (int)got, stripe_connect_result_string(got));
+    snprintf(want_text, sizeof want_text, "%d %s", (int)want, stripe_connect_result_string(want));
+    test_fail_str(file, line, "result", got_text, want_text);
+}
+
+void check_field_at(const char *file, int line, const char *expr, const char *field, size_t size,
+                           const char *want)
+{
+    if (memchr(field, '\0', size) == NULL) {
+        char what[160];
+        snprintf(what, sizeof what, "%s holds no NUL in its %lu bytes (never set?)", expr, (unsigned long)size);
+        test_fail(file, line, what);
+        return;
+    }
+    if (!test_str_equal(field, want)) test_fail_str(file, line, expr, field, want);
 }
