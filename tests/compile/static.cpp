@@ -1,0 +1,2 @@
+/* static.cpp - static.c compiled as C++. */
+#include "static.c"
