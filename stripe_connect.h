@@ -177,7 +177,8 @@ extern "C" {
     X(STRIPE_CONNECT_ERR_MALFORMED_REDIRECT,  -12, "malformed redirect") \
     X(STRIPE_CONNECT_ERR_STATE_MISMATCH,      -13, "state mismatch") \
     X(STRIPE_CONNECT_ERR_SIGNATURE,           -14, "signature rejected") \
-    X(STRIPE_CONNECT_ERR_RANDOM,              -15, "random source failed")
+    X(STRIPE_CONNECT_ERR_RANDOM,              -15, "random source failed") \
+    X(STRIPE_CONNECT_ERR_NOT_FOUND,           -16, "not found")
 
 /* STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL:   *out_len holds the length needed.
    STRIPE_CONNECT_ERR_TRANSPORT:          could not connect, I/O failed, peer closed early.
@@ -191,11 +192,12 @@ extern "C" {
    STRIPE_CONNECT_ERR_SIGNATURE:          webhook signature or timestamp rejected.
    STRIPE_CONNECT_ERR_RANDOM:             the client's random callback failed (an addition to
                                           the design: a CSPRNG not ready yet is worth its own
-                                          answer; try again later). */
+                                          answer; try again later).
+   STRIPE_CONNECT_ERR_NOT_FOUND:          the JSON lookup found no value at the path (an addition). */
 #define STRIPE_CONNECT_RESULT_ENUM_ENTRY(name, value, text) name = value,
 typedef enum stripe_connect_result {
     STRIPE_CONNECT_RESULT_LIST(STRIPE_CONNECT_RESULT_ENUM_ENTRY)
-    STRIPE_CONNECT_RESULT_SENTINEL = -16   /* not a result: ends the list (C89 allows no trailing comma) */
+    STRIPE_CONNECT_RESULT_SENTINEL = -17   /* not a result: ends the list (C89 allows no trailing comma) */
 } stripe_connect_result;
 
 /* A short lower-case English name of r, for logs and messages; never NULL. */
@@ -269,9 +271,15 @@ typedef struct stripe_connect_client {
     int (*random)(void *user, unsigned char *out, size_t n);  /* CSPRNG for state and idempotency
                                      keys: fills out[0..n), returns 0 on success, non-zero on failure */
     void *random_user;
+    /* Retries of API calls (stripe_connect_api_request). Never for the code exchange. */
+    int max_retries;              /* set to 2 by stripe_connect_client_init; 0: none */
+    void (*sleep)(void *user, unsigned long ms);   /* waits between retries; NULL: no retries */
+    void *sleep_user;
+    /* Sent in X-Stripe-Client-User-Agent (and appended to User-Agent) when set. */
+    const char *app_name, *app_version, *app_url;
 } stripe_connect_client;
 
-/* Zeroes *c and sets its scratch buffer. Nothing to tear down afterwards. */
+/* Zeroes *c, sets its scratch buffer and max_retries = 2. Nothing to tear down afterwards. */
 STRIPE_CONNECT_API void stripe_connect_client_init(stripe_connect_client *c, char *work, size_t work_size);
 
 /* ---- Encoding ---------------------------------------------------------------------------------
@@ -455,6 +463,45 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_token_response(int
    object whose string stripe_user_id equals stripe_user_id. */
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_response(int http_status,
         const char *body, size_t len, const char *stripe_user_id, stripe_connect_error *err);
+
+/* ---- The Stripe API for a connected account ---------------------------------------------------- */
+typedef struct stripe_connect_api_params {
+    const char *method;            /* "GET", "POST" or "DELETE" */
+    const char *path;              /* "/v1/charges", "/v1/accounts/acct_1"; appended to api_base */
+    const char *params;            /* form-encoded parameters (a stripe_connect_form's buf), or NULL:
+                                      the body of a POST, the query of a GET or DELETE */
+    size_t params_len;
+    const char *access_token;      /* the connected account's key; NULL: the client's secret_key */
+    const char *stripe_account;    /* Stripe-Account header (acct_...), or NULL */
+    const char *idempotency_key;   /* at most 255 printable characters; NULL: a UUID v4 from
+                                      c->random for every POST, the same on each retry */
+} stripe_connect_api_params;
+
+/* Calls the Stripe API and copies the response body into out (NUL-terminated, *out_len bytes).
+   Retries (at most c->max_retries, only with c->sleep set) connection failures and timeouts,
+   409, 429 lock_timeout, 5xx and Stripe-Should-Retry: true; never Stripe-Should-Retry: false.
+   Backoff 0.5 s doubling to at most 5 s, with jitter from c->random.
+   Results: OK (2xx; body in out); ERR_API (Stripe's error object: err->type, code,
+   decline_code, param, message, request_id, http_status; the body is in out too);
+   ERR_HTTP_STATUS (non-2xx without an error object); ERR_RESPONSE_TOO_LARGE (the body did not
+   fit out: out holds ""); ERR_MALFORMED_JSON (a 2xx body that is not JSON); ERR_TRANSPORT,
+   ERR_TIMEOUT, ERR_TLS; ERR_RANDOM (no idempotency key could be drawn);
+   ERR_BUFFER_TOO_SMALL (the request does not fit c->work); ERR_INVALID_ARGUMENT. */
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_connect_client *c,
+        const stripe_connect_api_params *p, char *out, size_t cap, size_t *out_len, stripe_connect_error *err);
+
+/* Reads one value of a JSON document by a dotted path with array indexes: "id",
+   "error.message", "data.0.id". Strictness and limits of the token parser.
+   Results: OK; ERR_MALFORMED_JSON (the document is not valid JSON); ERR_NOT_FOUND (no such
+   path); ERR_UNEXPECTED_RESPONSE (the value has another type, an integer does not fit int64_t,
+   or a string holds a NUL); ERR_BUFFER_TOO_SMALL (strings: *out_len = length needed);
+   ERR_INVALID_ARGUMENT. */
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_string(const char *json, size_t len,
+        const char *path, char *out, size_t cap, size_t *out_len);
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_int(const char *json, size_t len,
+        const char *path, int64_t *out);
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_bool(const char *json, size_t len,
+        const char *path, int *out);
 
 /* Sets n bytes at p to zero in a way the optimiser cannot remove. Use it on
    buffers that held a key, a code or a token. */
@@ -1800,6 +1847,7 @@ STRIPE_CONNECT_API void stripe_connect_client_init(stripe_connect_client *c, cha
     STRIPE_CONNECT_MEMSET(c, 0, sizeof *c);
     c->work = work;
     c->work_size = work != NULL ? work_size : 0;
+    c->max_retries = 2;
 }
 
 SCN_PRIVATE int scn_client_can_call(const stripe_connect_client *c)
