@@ -1992,6 +1992,466 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize(stripe_conne
     return r;
 }
 
+/* ---- JSON lookup -----------------------------------------------------------------------------------------
+   Walks the scanner down a dotted path ("data.0.id") and then on to the end of the document, so
+   a value is only reported from a document that is valid JSON as a whole. */
+#define SCN_LOOKUP_KEY_MAX 128   /* an escaped key longer than this never matches a path segment */
+
+/* 1 when the last key equals segment[0..n). */
+SCN_PRIVATE int scn_json_key_equals(const scn_json *j, const char *segment, size_t n)
+{
+    char key[SCN_LOOKUP_KEY_MAX];
+    stripe_connect_form w;
+    int has_nul = 0;
+    size_t i;
+    const char *name = j->text;
+    size_t name_len = j->text_len;
+    if (j->escaped) {
+        scn_writer_init(&w, key, sizeof key);
+        scn_json_put_string(j, &w, &has_nul);
+        if (w.overflow) return 0;
+        name = key;
+        name_len = w.len;
+    }
+    if (name_len != n) return 0;
+    for (i = 0; i < n; i++)
+        if (name[i] != segment[i]) return 0;
+    return 1;
+}
+
+/* A path segment as an array index: plain decimal, no sign, no leading zero. */
+SCN_PRIVATE int scn_segment_index(const char *segment, size_t n, size_t *index)
+{
+    size_t i, value = 0;
+    if (n == 0 || (n > 1 && segment[0] == '0')) return 0;
+    for (i = 0; i < n; i++) {
+        if (segment[i] < '0' || segment[i] > '9') return 0;
+        if (value > ((size_t)-1 - 9) / 10) return 0;
+        value = value * 10 + (size_t)(segment[i] - '0');
+    }
+    *index = value;
+    return 1;
+}
+
+/* Moves from the container that token opened to its member named by segment; returns the
+   member's first token, SCN_JSON_END when there is no such member, or SCN_JSON_ERROR. */
+SCN_PRIVATE int scn_json_enter(scn_json *j, int token, const char *segment, size_t n)
+{
+    size_t index = 0, position;
+    if (token == SCN_JSON_ARRAY) {
+        if (!scn_segment_index(segment, n, &index)) return SCN_JSON_END;
+        for (position = 0;; position++) {
+            token = scn_json_next(j);
+            if (token == SCN_JSON_ARRAY_END || token == SCN_JSON_ERROR) return token == SCN_JSON_ERROR ? token : SCN_JSON_END;
+            if (position == index) return token;
+            if (!scn_json_skip(j, token)) return SCN_JSON_ERROR;
+        }
+    }
+    if (token != SCN_JSON_OBJECT) return SCN_JSON_END;
+    for (;;) {
+        int found;
+        token = scn_json_next(j);
+        if (token == SCN_JSON_OBJECT_END) return SCN_JSON_END;
+        if (token != SCN_JSON_KEY) return SCN_JSON_ERROR;
+        found = scn_json_key_equals(j, segment, n);
+        token = scn_json_next(j);
+        if (found || token == SCN_JSON_ERROR) return token;
+        if (!scn_json_skip(j, token)) return SCN_JSON_ERROR;
+    }
+}
+
+/* Finds path; *token is the value's first token. Returns OK, ERR_NOT_FOUND or
+   ERR_MALFORMED_JSON (for what was read so far). */
+SCN_PRIVATE stripe_connect_result scn_json_find(scn_json *j, const char *path, int *token)
+{
+    const char *segment = path;
+    *token = scn_json_next(j);
+    while (*token != SCN_JSON_ERROR) {
+        size_t n = 0;
+        while (segment[n] != '\0' && segment[n] != '.') n++;
+        *token = scn_json_enter(j, *token, segment, n);
+        if (*token == SCN_JSON_END) return STRIPE_CONNECT_ERR_NOT_FOUND;
+        if (segment[n] == '\0') break;
+        segment += n + 1;
+    }
+    return *token == SCN_JSON_ERROR ? STRIPE_CONNECT_ERR_MALFORMED_JSON : STRIPE_CONNECT_OK;
+}
+
+/* Reads the rest of the document: a result stands only if all of it is valid JSON. */
+SCN_PRIVATE stripe_connect_result scn_json_finish(scn_json *j, int token, stripe_connect_result r)
+{
+    if (r == STRIPE_CONNECT_ERR_MALFORMED_JSON) return r;
+    if (r != STRIPE_CONNECT_ERR_NOT_FOUND && !scn_json_skip(j, token)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    do {
+        token = scn_json_next(j);
+        if (token == SCN_JSON_ERROR) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    } while (token != SCN_JSON_END);
+    return r;
+}
+
+SCN_PRIVATE int scn_path_valid(const char *path)
+{
+    size_t i;
+    if (path == NULL || path[0] == '\0' || path[0] == '.') return 0;
+    for (i = 0; path[i] != '\0'; i++)
+        if (path[i] == '.' && (path[i + 1] == '.' || path[i + 1] == '\0')) return 0;
+    return 1;
+}
+
+SCN_PRIVATE stripe_connect_result scn_json_lookup(scn_json *j, const char *json, size_t len, const char *path,
+                                                  int *token)
+{
+    if ((json == NULL && len > 0) || !scn_path_valid(path)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_json_init(j, json != NULL ? json : "", len);
+    return scn_json_find(j, path, token);
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_string(const char *json, size_t len,
+        const char *path, char *out, size_t cap, size_t *out_len)
+{
+    scn_json j;
+    stripe_connect_form w;
+    int token, has_nul = 0;
+    stripe_connect_result r;
+    if (out_len != NULL) *out_len = 0;
+    if (out != NULL && cap > 0) out[0] = '\0';
+    if (out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    r = scn_json_lookup(&j, json, len, path, &token);
+    if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
+    scn_writer_init(&w, out, cap);
+    if (r == STRIPE_CONNECT_OK && token != SCN_JSON_STRING) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    if (r == STRIPE_CONNECT_OK) {
+        scn_json_put_string(&j, &w, &has_nul);
+        if (has_nul) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    }
+    r = scn_json_finish(&j, token, r);
+    if (r == STRIPE_CONNECT_OK) return scn_finish(&w, out_len);
+    stripe_connect_wipe(out, cap);
+    return r;
+}
+
+/* 2^63, spelt so that C89 and C++98 need neither long long literals nor INT64_MAX. */
+#define SCN_UINT64_HIGH_BIT ((uint64_t)1 << 63)
+
+/* The last number token as an int64_t: integers only, without overflow. */
+SCN_PRIVATE int scn_json_number_to_int64(const scn_json *j, int64_t *out)
+{
+    const char *s = j->text, *end = j->text + j->text_len;
+    int negative = *s == '-';
+    uint64_t value = 0, limit;
+    if (negative) s++;
+    limit = negative ? SCN_UINT64_HIGH_BIT : SCN_UINT64_HIGH_BIT - 1;
+    for (; s < end; s++) {
+        unsigned digit;
+        if (*s < '0' || *s > '9') return 0;          /* a fraction or an exponent */
+        digit = (unsigned)(*s - '0');
+        if (value > (limit - digit) / 10) return 0;
+        value = value * 10 + digit;
+    }
+    if (!negative) *out = (int64_t)value;
+    else if (value == SCN_UINT64_HIGH_BIT) *out = -(int64_t)(SCN_UINT64_HIGH_BIT - 1) - 1;   /* INT64_MIN */
+    else *out = -(int64_t)value;
+    return 1;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_int(const char *json, size_t len,
+        const char *path, int64_t *out)
+{
+    scn_json j;
+    int token;
+    int64_t value = 0;
+    stripe_connect_result r;
+    if (out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    *out = 0;
+    r = scn_json_lookup(&j, json, len, path, &token);
+    if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
+    if (r == STRIPE_CONNECT_OK && (token != SCN_JSON_NUMBER || !scn_json_number_to_int64(&j, &value)))
+        r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    r = scn_json_finish(&j, token, r);
+    if (r == STRIPE_CONNECT_OK) *out = value;
+    return r;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_bool(const char *json, size_t len,
+        const char *path, int *out)
+{
+    scn_json j;
+    int token;
+    stripe_connect_result r;
+    if (out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    *out = 0;
+    r = scn_json_lookup(&j, json, len, path, &token);
+    if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
+    if (r == STRIPE_CONNECT_OK && token != SCN_JSON_TRUE && token != SCN_JSON_FALSE)
+        r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    r = scn_json_finish(&j, token, r);
+    if (r == STRIPE_CONNECT_OK) *out = token == SCN_JSON_TRUE;
+    return r;
+}
+
+/* ---- The Stripe API ----------------------------------------------------------------------------------------
+   A call is built once in the scratch buffer and sent up to 1 + max_retries times, byte for
+   byte the same, so the idempotency key makes the retries safe. */
+#define SCN_DEFAULT_API_BASE "https://api.stripe.com"
+#define SCN_IDEMPOTENCY_KEY_MAX 255
+#define SCN_RETRY_FIRST_DELAY_MS 500UL
+#define SCN_RETRY_MAX_DELAY_MS 5000UL
+
+/* Printable ASCII without space (an idempotency key), 1..max bytes. */
+SCN_PRIVATE int scn_is_token(const char *s, size_t max)
+{
+    size_t n = 0;
+    if (s == NULL) return 0;
+    for (; s[n] != '\0'; n++)
+        if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f || n >= max) return 0;
+    return n > 0;
+}
+
+/* A path or an encoded query: printable, without spaces or '#'. */
+SCN_PRIVATE int scn_is_url_text(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '#') return 0;
+    return 1;
+}
+
+/* App info goes into a JSON string and a header: printable, no quote or backslash. */
+SCN_PRIVATE int scn_is_app_info(const char *s)
+{
+    if (s == NULL) return 1;
+    if (!scn_is_header_value(s)) return 0;
+    for (; *s; s++)
+        if (*s == '"' || *s == '\\' || (unsigned char)*s >= 0x7f) return 0;
+    return 1;
+}
+
+SCN_PRIVATE int scn_api_params_valid(const stripe_connect_client *c, const stripe_connect_api_params *p)
+{
+    const char *key = p->access_token != NULL ? p->access_token : c->secret_key;
+    int known_method = p->method != NULL && (scn_str_equal(p->method, "GET") || scn_str_equal(p->method, "POST") ||
+                                             scn_str_equal(p->method, "DELETE"));
+    return known_method && p->path != NULL && p->path[0] == '/' &&
+           scn_is_url_text(p->path, STRIPE_CONNECT_STRLEN(p->path)) &&
+           (p->params != NULL || p->params_len == 0) && scn_is_url_text(p->params, p->params_len) &&
+           scn_is_header_value(key) &&
+           (p->stripe_account == NULL || scn_is_header_value(p->stripe_account)) &&
+           (p->idempotency_key == NULL || scn_is_token(p->idempotency_key, SCN_IDEMPOTENCY_KEY_MAX)) &&
+           scn_is_url_base(c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE) &&
+           (c->stripe_version == NULL || scn_is_header_value(c->stripe_version)) &&
+           scn_is_app_info(c->app_name) && scn_is_app_info(c->app_version) && scn_is_app_info(c->app_url);
+}
+
+/* A UUID v4 in its 36-character form, from 16 random bytes. */
+SCN_PRIVATE void scn_put_uuid4(stripe_connect_form *w, unsigned char *bytes)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i;
+    bytes[6] = (unsigned char)((bytes[6] & 0x0f) | 0x40);   /* version 4 */
+    bytes[8] = (unsigned char)((bytes[8] & 0x3f) | 0x80);   /* variant 10xx */
+    for (i = 0; i < 16; i++) {
+        char pair[2];
+        if (i == 4 || i == 6 || i == 8 || i == 10) scn_put_char(w, '-');
+        pair[0] = hex[bytes[i] >> 4];
+        pair[1] = hex[bytes[i] & 15];
+        scn_put(w, pair, 2);
+    }
+}
+
+SCN_PRIVATE void scn_put_user_agent(stripe_connect_form *w, const stripe_connect_client *c)
+{
+    scn_put_str(w, STRIPE_CONNECT_USER_AGENT);
+    if (c->app_name != NULL) {
+        scn_put_char(w, ' ');
+        scn_put_str(w, c->app_name);
+        if (c->app_version != NULL) { scn_put_char(w, '/'); scn_put_str(w, c->app_version); }
+        if (c->app_url != NULL) { scn_put(w, " (", 2); scn_put_str(w, c->app_url); scn_put_char(w, ')'); }
+    }
+    scn_put_char(w, '\0');
+}
+
+SCN_PRIVATE void scn_put_json_member(stripe_connect_form *w, const char *name, const char *value)
+{
+    scn_put(w, ",\"", 2);
+    scn_put_str(w, name);
+    scn_put(w, "\":\"", 3);
+    scn_put_str(w, value);
+    scn_put_char(w, '"');
+}
+
+/* X-Stripe-Client-User-Agent: what the official libraries send, for Stripe's diagnostics. */
+SCN_PRIVATE void scn_put_client_user_agent(stripe_connect_form *w, const stripe_connect_client *c)
+{
+    scn_put_str(w, "{\"bindings_version\":\"" STRIPE_CONNECT_VERSION "\",\"lang\":\"c\"");
+    scn_put_json_member(w, "publisher", "stripe_connect.h");
+    if (c->app_name != NULL) {
+        scn_put_str(w, ",\"application\":{\"name\":\"");
+        scn_put_str(w, c->app_name);
+        scn_put_char(w, '"');
+        if (c->app_version != NULL) scn_put_json_member(w, "version", c->app_version);
+        if (c->app_url != NULL) scn_put_json_member(w, "url", c->app_url);
+        scn_put_char(w, '}');
+    }
+    scn_put(w, "}", 2);                                     /* with its NUL */
+}
+
+/* Offsets of the texts an API request keeps in the scratch buffer. */
+typedef struct scn_api_texts { size_t url, authorization, user_agent, client_user_agent, idempotency_key, body; } scn_api_texts;
+
+SCN_PRIVATE void scn_api_header(stripe_connect_prepared_request *out, const char *name, const char *value)
+{
+    stripe_connect_header *h = &out->headers[out->http.header_count++];
+    STRIPE_CONNECT_ASSERT(out->http.header_count <= STRIPE_CONNECT_MAX_HEADERS);
+    h->name = name;
+    h->value = value;
+}
+
+SCN_PRIVATE void scn_api_fill(const stripe_connect_client *c, const stripe_connect_api_params *p, int is_post,
+                              const scn_api_texts *at, char *buf, size_t body_len, stripe_connect_prepared_request *out)
+{
+    out->http.method = p->method;
+    out->http.url = buf + at->url;
+    out->http.headers = out->headers;
+    out->http.timeout_ms = scn_timeout(c);
+    scn_api_header(out, "Authorization", buf + at->authorization);
+    if (is_post) scn_api_header(out, "Content-Type", SCN_FORM_CONTENT_TYPE);
+    scn_api_header(out, "User-Agent", buf + at->user_agent);
+    scn_api_header(out, "X-Stripe-Client-User-Agent", buf + at->client_user_agent);
+    if (c->stripe_version != NULL) scn_api_header(out, "Stripe-Version", c->stripe_version);
+    if (p->stripe_account != NULL) scn_api_header(out, "Stripe-Account", p->stripe_account);
+    if (at->idempotency_key != at->body) scn_api_header(out, "Idempotency-Key", buf + at->idempotency_key);
+    if (is_post) {
+        out->http.body = buf + at->body;
+        out->http.body_len = body_len;
+    }
+}
+
+/* Builds the request in c->work. uuid holds 16 random bytes when a key must be generated. */
+SCN_PRIVATE stripe_connect_result scn_api_build(const stripe_connect_client *c, const stripe_connect_api_params *p,
+        unsigned char *uuid, size_t *used, stripe_connect_prepared_request *out)
+{
+    stripe_connect_form w;
+    scn_api_texts at;
+    int is_post = scn_str_equal(p->method, "POST");
+    stripe_connect_result r;
+
+    STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
+    scn_writer_init(&w, c->work, c->work_size);
+    at.url = w.len;
+    scn_put_base_and_path(&w, c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE, p->path);
+    if (!is_post && p->params_len > 0) { scn_put_char(&w, '?'); scn_put(&w, p->params, p->params_len); }
+    scn_put_char(&w, '\0');
+    at.authorization = w.len;
+    scn_put(&w, "Bearer ", 7);
+    scn_put_str(&w, p->access_token != NULL ? p->access_token : c->secret_key);
+    scn_put_char(&w, '\0');
+    at.user_agent = w.len;
+    scn_put_user_agent(&w, c);
+    at.client_user_agent = w.len;
+    scn_put_client_user_agent(&w, c);
+    at.idempotency_key = w.len;
+    if (p->idempotency_key != NULL) scn_put_str(&w, p->idempotency_key);
+    else if (uuid != NULL) scn_put_uuid4(&w, uuid);
+    if (w.len != at.idempotency_key) scn_put_char(&w, '\0');
+    at.body = w.len;
+    if (is_post && p->params_len > 0) scn_put(&w, p->params, p->params_len);
+    r = scn_finish(&w, used);
+    if (r != STRIPE_CONNECT_OK) return r;
+    scn_api_fill(c, p, is_post, &at, c->work, *used - at.body, out);
+    *used += 1;
+    return STRIPE_CONNECT_OK;
+}
+
+/* Whether an attempt's outcome is worth another try, as Stripe's own libraries decide. */
+SCN_PRIVATE int scn_api_should_retry(stripe_connect_result r, const stripe_connect_http_response *res)
+{
+    char code[16];
+    size_t n;
+    if (r == STRIPE_CONNECT_ERR_TRANSPORT || r == STRIPE_CONNECT_ERR_TIMEOUT) return 1;
+    if (r != STRIPE_CONNECT_OK || res->should_retry == 0) return 0;
+    if (res->should_retry == 1 || res->status == 409 || res->status >= 500) return 1;
+    return res->status == 429 &&
+           stripe_connect_json_get_string(res->body, res->body_len, "error.code", code, sizeof code, &n) ==
+               STRIPE_CONNECT_OK &&
+           scn_str_equal(code, "lock_timeout");
+}
+
+/* The wait before retry number attempt (1, 2, ...): 0.5 s doubling to 5 s, less up to half of
+   it at random, never below 0.5 s. Without a random source there is no jitter. */
+SCN_PRIVATE unsigned long scn_retry_delay_ms(stripe_connect_client *c, int attempt)
+{
+    unsigned long base = SCN_RETRY_FIRST_DELAY_MS, ms;
+    unsigned char jitter[2] = { 0xff, 0xff };
+    int i;
+    for (i = 1; i < attempt && base < SCN_RETRY_MAX_DELAY_MS; i++) base *= 2;
+    if (base > SCN_RETRY_MAX_DELAY_MS) base = SCN_RETRY_MAX_DELAY_MS;
+    if (c->random == NULL || c->random(c->random_user, jitter, sizeof jitter) != 0) return base;
+    ms = base / 2 + (base / 2) * (((unsigned long)jitter[0] << 8) | jitter[1]) / 65536UL;
+    return ms < SCN_RETRY_FIRST_DELAY_MS ? SCN_RETRY_FIRST_DELAY_MS : ms;
+}
+
+/* Sends the built request until it succeeds, fails for good, or the retries are spent. */
+SCN_PRIVATE stripe_connect_result scn_api_send(stripe_connect_client *c, const stripe_connect_prepared_request *req,
+        char *out, size_t cap, stripe_connect_http_response *res)
+{
+    int attempt = 0;
+    for (;;) {
+        stripe_connect_result r;
+        STRIPE_CONNECT_MEMSET(res, 0, sizeof *res);
+        res->body = out;
+        res->body_cap = cap - 1;                             /* room for the NUL */
+        res->should_retry = -1;
+        r = scn_check_transport(c->transport.perform(c->transport.user, &req->http, res), res);
+        if (attempt >= c->max_retries || c->sleep == NULL || !scn_api_should_retry(r, res)) return r;
+        attempt++;
+        c->sleep(c->sleep_user, scn_retry_delay_ms(c, attempt));
+    }
+}
+
+SCN_PRIVATE stripe_connect_result scn_api_request(stripe_connect_client *c, const stripe_connect_api_params *p,
+        char *out, size_t cap, size_t *out_len, stripe_connect_error *err)
+{
+    stripe_connect_prepared_request req;
+    stripe_connect_http_response res;
+    unsigned char uuid[16];
+    int needs_key = p->idempotency_key == NULL && scn_str_equal(p->method, "POST");
+    size_t used;
+    stripe_connect_result r;
+
+    if (needs_key && c->random == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (needs_key && c->random(c->random_user, uuid, sizeof uuid) != 0) r = STRIPE_CONNECT_ERR_RANDOM;
+    else r = scn_api_build(c, p, needs_key ? uuid : NULL, &used, &req);
+    stripe_connect_wipe(uuid, sizeof uuid);
+    if (r != STRIPE_CONNECT_OK) return r;
+    r = scn_api_send(c, &req, out, cap, &res);
+    scn_error_from_transport(err, r, &res);
+    if (r != STRIPE_CONNECT_OK) return r;
+    out[res.body_len] = '\0';
+    *out_len = res.body_len;
+    r = scn_parse_answer(res.status, out, res.body_len, NULL, 0, NULL, 0, err);
+    if (err != NULL) scn_copy_request_id(err->request_id, res.request_id, sizeof err->request_id);
+    return r == STRIPE_CONNECT_ERR_OAUTH ? STRIPE_CONNECT_ERR_API : r;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_connect_client *c,
+        const stripe_connect_api_params *p, char *out, size_t cap, size_t *out_len, stripe_connect_error *err)
+{
+    stripe_connect_result r;
+    if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
+    if (out_len != NULL) *out_len = 0;
+    if (out != NULL && cap > 0) out[0] = '\0';
+    if (c == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_client_can_call(c) || p == NULL || out == NULL || cap == 0 || out_len == NULL ||
+        !scn_api_params_valid(c, p))
+        r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    else
+        r = scn_api_request(c, p, out, cap, out_len, err);
+    if (r != STRIPE_CONNECT_OK && r != STRIPE_CONNECT_ERR_API && r != STRIPE_CONNECT_ERR_HTTP_STATUS)
+        stripe_connect_wipe(out, cap);                /* no partial or unchecked body */
+    stripe_connect_wipe(c->work, c->work_size);      /* every path, whatever it wrote */
+    return r;
+}
+
 #endif /* STRIPE_CONNECT_IMPLEMENTATION_INCLUDED */
 #endif /* STRIPE_CONNECT_IMPLEMENTATION */
 
