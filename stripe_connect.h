@@ -2,7 +2,9 @@
 
    Connect your users' Stripe accounts from any C or C++ program: build the
    authorize URL, take the redirect back and check its CSRF state, exchange the
-   code for the connected account's tokens, refresh them, deauthorize. All HTTP
+   code for the connected account's tokens, refresh them, deauthorize; then call
+   the Stripe API for the connected account with idempotency keys, retries and
+   typed errors, and read its JSON answers by path. All HTTP
    goes through a transport you supply (one callback); this file never
    allocates, never opens a socket, never touches stdio, the clock or the
    environment. Adapters for libcurl and mbedTLS live in adapters/.
@@ -51,6 +53,27 @@ QUICK START
            save_account(t.stripe_user_id, t.access_token, t.refresh_token);
        else
            show_error(stripe_connect_result_string(res), e.message);
+
+ACTING FOR THE CONNECTED ACCOUNT
+       char form_buf[256], body[8192];
+       stripe_connect_form f;
+       stripe_connect_api_params a;
+       int64_t amount;
+
+       stripe_connect_form_init(&f, form_buf, sizeof form_buf);
+       stripe_connect_form_add(&f, "amount", "400");
+       stripe_connect_form_add(&f, "currency", "usd");
+       stripe_connect_form_add(&f, "source", "tok_visa");
+       if (stripe_connect_form_finish(&f, &n) != STRIPE_CONNECT_OK) ...
+       memset(&a, 0, sizeof a);
+       a.method = "POST"; a.path = "/v1/charges"; a.params = form_buf; a.params_len = n;
+       a.access_token = t.access_token;          // or a.stripe_account = t.stripe_user_id
+       c.sleep = my_sleep;                       // enables retries (c.max_retries, default 2)
+       res = stripe_connect_api_request(&c, &a, body, sizeof body, &n, &e);
+       if (res == STRIPE_CONNECT_OK)
+           stripe_connect_json_get_int(body, n, "amount", &amount);
+       else if (res == STRIPE_CONNECT_ERR_API)
+           show_error(e.code, e.decline_code, e.message);
 
 CONFIGURATION (define before including the implementation)
    STRIPE_CONNECT_STATIC          make every function static to the including file
@@ -2458,14 +2481,21 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_conne
 /*
 REVISION HISTORY
    0.1.0 (2026-11-30)  First release: authorize URL, redirect and state, code exchange, refresh,
-                       deauthorize, the sans-I/O request builders and response parsers.
+                       deauthorize, the sans-I/O request builders and response parsers; API
+                       requests with idempotency keys and retries; JSON lookup by path.
 
    Additions to the design contract, with their reasons:
    - STRIPE_CONNECT_ERR_RANDOM: a random callback that fails (a CSPRNG not seeded yet on a
      device) is a condition to retry later, not an invalid argument.
    - stripe_connect_form.invalid_argument: a NULL key or value must be reported by finish,
      and add has no result of its own.
-   - One trailing '/' of connect_base is dropped, so "https://host/" works as well as "https://host".
+   - One trailing '/' of connect_base and api_base is dropped, so "https://host/" works as well
+     as "https://host".
+   - STRIPE_CONNECT_ERR_NOT_FOUND: the JSON lookup's "no value at this path" differs from "a
+     value of the wrong type" (ERR_UNEXPECTED_RESPONSE), and callers act differently on each.
+   - stripe_connect_token_call / stripe_connect_token_params: the general /oauth/token call that
+     carries assert_capabilities[]; stripe_connect_*_request_build and
+     stripe_connect_parse_deauthorize_response complete the sans-I/O pairs.
 
 LICENCE
    This software is available under two licences; choose whichever you prefer.
