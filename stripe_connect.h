@@ -1563,21 +1563,31 @@ SCN_PRIVATE void scn_error_copy_text(scn_answer *a, const scn_field *f)
     scn_end_cut_text(&w);
 }
 
+/* Reads the next member of the object being read: its key into key[cap] (see
+   scn_json_key_name) and its value's first token into *value. Returns 1 for a member, 0 at
+   the end of the object, -1 when the document is not valid JSON. */
+SCN_PRIVATE int scn_json_next_member(scn_json *j, char *key, size_t cap, int *value)
+{
+    int token = scn_json_next(j);
+    if (token == SCN_JSON_OBJECT_END) return 0;
+    if (token != SCN_JSON_KEY) return -1;
+    scn_json_key_name(j, key, cap);
+    *value = scn_json_next(j);
+    return *value == SCN_JSON_ERROR ? -1 : 1;
+}
+
 /* Reads the members of the API error object that was just opened. */
 SCN_PRIVATE int scn_answer_read_api_error(scn_answer *a)
 {
     char key[16];
-    for (;;) {
-        int token = scn_json_next(&a->json);
-        const scn_field *f;
-        if (token == SCN_JSON_OBJECT_END) return 1;
-        if (token != SCN_JSON_KEY) return 0;
-        scn_json_key_name(&a->json, key, sizeof key);
-        f = scn_find_field(scn_api_error_fields, sizeof scn_api_error_fields / sizeof scn_api_error_fields[0], key);
-        token = scn_json_next(&a->json);
+    int token, more;
+    while ((more = scn_json_next_member(&a->json, key, sizeof key, &token)) > 0) {
+        const scn_field *f =
+            scn_find_field(scn_api_error_fields, sizeof scn_api_error_fields / sizeof scn_api_error_fields[0], key);
         if (f != NULL && token == SCN_JSON_STRING) scn_error_copy_text(a, f);
         else if (!scn_json_skip(&a->json, token)) return 0;
     }
+    return more == 0;
 }
 
 /* The value of the top-level "error". Only the first one counts. */
@@ -1624,24 +1634,18 @@ SCN_PRIVATE int scn_answer_read_field(scn_answer *a, const scn_field *f, int tok
 SCN_PRIVATE int scn_answer_read_members(scn_answer *a)
 {
     char key[32];
-    for (;;) {
-        int token = scn_json_next(&a->json);
-        const scn_field *f;
-        if (token == SCN_JSON_OBJECT_END) return 1;
-        if (token != SCN_JSON_KEY) return 0;
-        scn_json_key_name(&a->json, key, sizeof key);
-        token = scn_json_next(&a->json);
-        f = scn_find_field(a->fields, a->field_count, key);
-        if (f != NULL) {
-            if (!scn_answer_read_field(a, f, token)) return 0;
-        } else if (scn_str_equal(key, "error")) {
-            if (!scn_answer_read_error(a, token)) return 0;
-        } else if (scn_str_equal(key, "error_description") && token == SCN_JSON_STRING) {
+    int token, more, ok;
+    while ((more = scn_json_next_member(&a->json, key, sizeof key, &token)) > 0) {
+        const scn_field *f = scn_find_field(a->fields, a->field_count, key);
+        if (f != NULL) ok = scn_answer_read_field(a, f, token);
+        else if (scn_str_equal(key, "error")) ok = scn_answer_read_error(a, token);
+        else if (scn_str_equal(key, "error_description") && token == SCN_JSON_STRING) {
             scn_error_copy_text(a, &scn_oauth_error_message_field);
-        } else if (!scn_json_skip(&a->json, token)) {
-            return 0;
-        }
+            ok = 1;
+        } else ok = scn_json_skip(&a->json, token);
+        if (!ok) return 0;
     }
+    return more == 0;
 }
 
 SCN_PRIVATE int scn_answer_required_present(const scn_answer *a)
