@@ -504,8 +504,10 @@ typedef struct stripe_connect_api_params {
    Retries (at most c->max_retries, only with c->sleep set) connection failures and timeouts,
    409, 429 lock_timeout, 5xx and Stripe-Should-Retry: true; never Stripe-Should-Retry: false.
    Backoff 0.5 s doubling to at most 5 s, with jitter from c->random.
-   Results: OK (2xx; body in out); ERR_API (Stripe's error object: err->type, code,
-   decline_code, param, message, request_id, http_status; the body is in out too);
+   Results: OK (2xx with a valid JSON body; body in out); ERR_API (a non-2xx answer with
+   Stripe's error object: err->type, code, decline_code, param, message, request_id,
+   http_status; an OAuth-style "error" string fills err->code and oauth_error; the body is in
+   out too);
    ERR_HTTP_STATUS (non-2xx without an error object); ERR_RESPONSE_TOO_LARGE (the body did not
    fit out: out holds ""); ERR_MALFORMED_JSON (a 2xx body that is not JSON); ERR_TRANSPORT,
    ERR_TIMEOUT, ERR_TLS; ERR_RANDOM (no idempotency key could be drawn);
@@ -1435,53 +1437,72 @@ SCN_PRIVATE int scn_json_skip(scn_json *j, int token)
     return 1;
 }
 
-SCN_PRIVATE void scn_put_utf8(stripe_connect_form *w, unsigned long cp)
+/* Writes code point cp as UTF-8 into out[0..4); returns the number of bytes. */
+SCN_PRIVATE size_t scn_utf8_encode(unsigned long cp, char *out)
 {
-    char b[4];
     size_t n;
-    if (cp < 0x80) { b[0] = (char)cp; n = 1; }
-    else if (cp < 0x800) { b[0] = (char)(0xc0 | (cp >> 6)); n = 2; }
-    else if (cp < 0x10000) { b[0] = (char)(0xe0 | (cp >> 12)); n = 3; }
-    else { b[0] = (char)(0xf0 | (cp >> 18)); n = 4; }
-    if (n > 1) b[n - 1] = (char)(0x80 | (cp & 0x3f));
-    if (n > 2) b[n - 2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    if (n > 3) b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    scn_put(w, b, n);
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) { out[0] = (char)(0xc0 | (cp >> 6)); n = 2; }
+    else if (cp < 0x10000) { out[0] = (char)(0xe0 | (cp >> 12)); n = 3; }
+    else { out[0] = (char)(0xf0 | (cp >> 18)); n = 4; }
+    out[n - 1] = (char)(0x80 | (cp & 0x3f));
+    if (n > 2) out[n - 2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    if (n > 3) out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    return n;
 }
 
-/* Decodes the last string token into w. The scanner has checked it, so every escape is whole.
-   *has_nul is set when it holds \u0000. */
+/* The last string token decoded one piece at a time: a run of plain bytes (pointing into the
+   raw text) or one escape (decoded into buf). The scanner has checked the string, so every
+   escape is whole. has_nul is set once a \u0000 has been decoded. */
+typedef struct scn_json_pieces { const char *at, *end; char buf[4]; int has_nul; } scn_json_pieces;
+
+SCN_PRIVATE void scn_json_pieces_init(scn_json_pieces *p, const scn_json *j)
+{
+    p->at = j->text;
+    p->end = j->text + j->text_len;
+    p->has_nul = 0;
+}
+
+/* The next piece into *piece; returns its length, 0 at the end. */
+SCN_PRIVATE size_t scn_json_next_piece(scn_json_pieces *p, const char **piece)
+{
+    static const char plain[] = "\"\\/\b\f\n\r\t", escapes[] = "\"\\/bfnrt";
+    const char *run = p->at;
+    unsigned long cp, low;
+    size_t i = 0;
+    while (run < p->end && *run != '\\') run++;
+    if (run > p->at || run == p->end) {
+        *piece = p->at;
+        p->at = run;
+        return (size_t)(run - *piece);
+    }
+    *piece = p->buf;
+    if (run[1] != 'u') {
+        while (escapes[i] != run[1]) i++;
+        p->buf[0] = plain[i];
+        p->at = run + 2;
+        return 1;
+    }
+    scn_json_read_hex4((const unsigned char *)run + 2, (const unsigned char *)p->end, &cp);
+    p->at = run + 6;
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+        scn_json_read_hex4((const unsigned char *)run + 8, (const unsigned char *)p->end, &low);
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+        p->at = run + 12;
+    }
+    if (cp == 0) p->has_nul = 1;
+    return scn_utf8_encode(cp, p->buf);
+}
+
+/* Decodes the last string token into w. *has_nul is set when it holds \u0000. */
 SCN_PRIVATE void scn_json_put_string(const scn_json *j, stripe_connect_form *w, int *has_nul)
 {
-    const char *s = j->text, *end = j->text + j->text_len;
-    static const char plain[] = "\"\\/\b\f\n\r\t", escapes[] = "\"\\/bfnrt";
-    if (!j->escaped) {
-        scn_put(w, s, j->text_len);
-        return;
-    }
-    while (s < end) {
-        const char *run = s;
-        while (run < end && *run != '\\') run++;
-        scn_put(w, s, (size_t)(run - s));
-        if (run == end) break;
-        if (run[1] == 'u') {
-            unsigned long cp, low;
-            scn_json_read_hex4((const unsigned char *)run + 2, (const unsigned char *)end, &cp);
-            s = run + 6;
-            if (cp >= 0xd800 && cp <= 0xdbff) {
-                scn_json_read_hex4((const unsigned char *)run + 8, (const unsigned char *)end, &low);
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-                s = run + 12;
-            }
-            if (cp == 0) *has_nul = 1;
-            scn_put_utf8(w, cp);
-        } else {
-            size_t i = 0;
-            while (escapes[i] != run[1]) i++;
-            scn_put_char(w, plain[i]);
-            s = run + 2;
-        }
-    }
+    scn_json_pieces p;
+    const char *piece;
+    size_t n;
+    scn_json_pieces_init(&p, j);
+    while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(w, piece, n);
+    if (p.has_nul) *has_nul = 1;
 }
 
 /* The last key, decoded into key[cap] (or "" when longer than any name the library looks for). */
@@ -2022,28 +2043,21 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize(stripe_conne
 /* ---- JSON lookup -----------------------------------------------------------------------------------------
    Walks the scanner down a dotted path ("data.0.id") and then on to the end of the document, so
    a value is only reported from a document that is valid JSON as a whole. */
-#define SCN_LOOKUP_KEY_MAX 128   /* an escaped key longer than this never matches a path segment */
-
-/* 1 when the last key equals segment[0..n). */
+/* 1 when the last key, decoded, equals segment[0..n). */
 SCN_PRIVATE int scn_json_key_equals(const scn_json *j, const char *segment, size_t n)
 {
-    char key[SCN_LOOKUP_KEY_MAX];
-    stripe_connect_form w;
-    int has_nul = 0;
-    size_t i;
-    const char *name = j->text;
-    size_t name_len = j->text_len;
-    if (j->escaped) {
-        scn_writer_init(&w, key, sizeof key);
-        scn_json_put_string(j, &w, &has_nul);
-        if (w.overflow) return 0;
-        name = key;
-        name_len = w.len;
+    scn_json_pieces p;
+    const char *piece;
+    size_t length, i;
+    scn_json_pieces_init(&p, j);
+    while ((length = scn_json_next_piece(&p, &piece)) > 0) {
+        if (length > n) return 0;
+        for (i = 0; i < length; i++)
+            if (piece[i] != segment[i]) return 0;
+        segment += length;
+        n -= length;
     }
-    if (name_len != n) return 0;
-    for (i = 0; i < n; i++)
-        if (name[i] != segment[i]) return 0;
-    return 1;
+    return n == 0;
 }
 
 /* A path segment as an array index: plain decimal, no sign, no leading zero. */
@@ -2114,6 +2128,16 @@ SCN_PRIVATE stripe_connect_result scn_json_finish(scn_json *j, int token, stripe
         if (token == SCN_JSON_ERROR) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
     } while (token != SCN_JSON_END);
     return r;
+}
+
+/* 1 when text[0..len) is one valid JSON document. */
+SCN_PRIVATE int scn_json_valid(const char *text, size_t len)
+{
+    scn_json j;
+    int token;
+    scn_json_init(&j, text, len);
+    do token = scn_json_next(&j); while (token != SCN_JSON_END && token != SCN_JSON_ERROR);
+    return token == SCN_JSON_END;
 }
 
 SCN_PRIVATE int scn_path_valid(const char *path)
@@ -2455,9 +2479,15 @@ SCN_PRIVATE stripe_connect_result scn_api_request(stripe_connect_client *c, cons
     if (r != STRIPE_CONNECT_OK) return r;
     out[res.body_len] = '\0';
     *out_len = res.body_len;
-    r = scn_parse_answer(res.status, out, res.body_len, NULL, 0, NULL, 0, err);
+    if (res.status >= 200 && res.status <= 299) {
+        r = scn_json_valid(out, res.body_len) ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    } else {
+        /* Only ERR_OAUTH, ERR_API or ERR_HTTP_STATUS; an OAuth-style "error" string is an API error here. */
+        r = scn_parse_answer(res.status, out, res.body_len, NULL, 0, NULL, 0, err);
+        if (r == STRIPE_CONNECT_ERR_OAUTH) r = STRIPE_CONNECT_ERR_API;
+    }
     if (err != NULL) scn_copy_request_id(err->request_id, res.request_id, sizeof err->request_id);
-    return r == STRIPE_CONNECT_ERR_OAUTH ? STRIPE_CONNECT_ERR_API : r;
+    return r;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_connect_client *c,

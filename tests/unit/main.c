@@ -16,5 +16,7 @@ int main(int argc, char **argv)
     suite_token_response();
     suite_json_test_suite(json_suite_dir);
     suite_client();
+    suite_api();
+    suite_json_lookup();
     return test_summary("unit");
 }

@@ -8,5 +8,7 @@ void suite_redirect(void);        /* test_redirect.c: redirect parsing, state */
 void suite_token_response(void);  /* test_token_response.c: token/deauthorize response rules, JSON */
 void suite_json_test_suite(const char *dir);  /* test_json_suite.c: JSONTestSuite conformance */
 void suite_client(void);          /* test_client.c: requests through a mock transport, the wipe */
+void suite_api(void);             /* test_api.c: stripe_connect_api_request through a scripted mock */
+void suite_json_lookup(void);     /* test_json_lookup.c: json_get_string/_int/_bool by dotted path */
 
 #endif
