@@ -106,6 +106,9 @@ TRANSPORT CONTRACT
    A transport is { perform, user }. perform(user, req, res):
    - MUST send req->method to req->url with exactly req->headers and req->body,
      over TLS that verifies the server's certificate chain and host name;
+   - MUST send each request at most once: no resend of its own on a dropped
+     keep-alive connection (libcurl does that for POSTFIELDS bodies), for a code
+     exchange sent twice revokes the connection; retries are the library's job;
    - MUST write at most res->body_cap bytes of the response body to res->body,
      set res->body_len and res->status, and return STRIPE_CONNECT_OK whenever an
      HTTP response arrived, whatever its status;
