@@ -7,7 +7,8 @@
 #   make install    stripe_connect.h (and adapters/*.h) to $(PREFIX)/include, the pkg-config
 #                   file to $(PKGCONFIGDIR); PREFIX=/usr/local, DESTDIR honoured
 #   make uninstall  removes what make install put in place
-#   make demo       the command-line demo (arrives with the adapters)
+#   make demo       installs what is missing, builds build/stripe-connect, starts the local
+#                   Stripe stand-in and walks the whole OAuth flow against it (examples/demo.sh)
 #   make clean      removes build/
 
 CC    ?= cc
@@ -69,6 +70,84 @@ unit-variants: build/unit_tests build/asan-gcc/unit_tests build/asan-clang/unit_
 
 -include $(wildcard build/unit/*.d build/asan-gcc/*.d build/asan-clang/*.d)
 
+# ---- BEGIN curl adapter: adapters/stripe_connect_curl.h and its integration test --------------
+# build/test_curl_adapter             tests/integration/test_curl_adapter.c, plain ($(CC))
+# build/asan-gcc/test_curl_adapter    the same under ASan + UBSan with gcc
+# build/asan-clang/test_curl_adapter  the same under ASan + UBSan with clang
+# Each runs against a started stand-in: its environment (STAND_IN_STATE, STAND_IN_CERTS,
+# STAND_IN_LOG) is described at the top of the test. libcurl's flags come from pkg-config
+# (libcurl4-openssl-dev).
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2> /dev/null)
+CURL_LIBS   := $(or $(shell pkg-config --libs libcurl 2> /dev/null),-lcurl)
+CURL_TEST_SOURCES = tests/integration/test_curl_adapter.c tests/unit/test.c
+CURL_TEST_DEPS    = $(CURL_TEST_SOURCES) tests/unit/test.h stripe_connect.h adapters/stripe_connect_curl.h
+
+build/test_curl_adapter: $(CURL_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) $(CPPFLAGS) -Iadapters $(CURL_CFLAGS) -o $@ $(CURL_TEST_SOURCES) $(CURL_LIBS)
+
+build/asan-gcc/test_curl_adapter: $(CURL_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(GCC) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) -Iadapters $(CURL_CFLAGS) -o $@ $(CURL_TEST_SOURCES) $(CURL_LIBS)
+
+build/asan-clang/test_curl_adapter: $(CURL_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) -Iadapters $(CURL_CFLAGS) -o $@ $(CURL_TEST_SOURCES) $(CURL_LIBS)
+# ---- END curl adapter ---------------------------------------------------------------------------
+
+# ---- BEGIN mbedTLS adapter: adapters/stripe_connect_mbedtls.h, its tests and example ------------
+# build/unit_http/http_reader_tests     tests/unit_http/: the HTTP reader through a fake socket
+#                                       layer, plain ($(CC)); build/asan-gcc/ and build/asan-clang/
+#                                       hold the same under ASan + UBSan
+# build/test_mbedtls_adapter            tests/integration/test_mbedtls_adapter.c, plain ($(CC));
+#                                       build/asan-gcc/ and build/asan-clang/ the same under ASan +
+#                                       UBSan; run against a started stand-in (its environment,
+#                                       STAND_IN_STATE, STAND_IN_CERTS, STAND_IN_LOG, is described
+#                                       at the top of the test)
+# build/mbedtls_custom_socket           examples/mbedtls_custom_socket.c: a user socket layer
+# make mbedtls-adapter                  all of the above
+MBEDTLS_LIBS        = -lmbedtls -lmbedx509 -lmbedcrypto
+MBEDTLS_HEADERS     = stripe_connect.h adapters/stripe_connect_mbedtls.h
+HTTP_READER_SOURCES = tests/unit_http/test_http_reader.c tests/unit/test.c
+HTTP_READER_DEPS    = $(HTTP_READER_SOURCES) tests/unit/test.h $(MBEDTLS_HEADERS)
+MBEDTLS_TEST_SOURCES = tests/integration/test_mbedtls_adapter.c tests/unit/test.c
+MBEDTLS_TEST_DEPS    = $(MBEDTLS_TEST_SOURCES) tests/unit/test.h $(MBEDTLS_HEADERS)
+
+.PHONY: mbedtls-adapter
+mbedtls-adapter: build/unit_http/http_reader_tests build/asan-gcc/http_reader_tests \
+                 build/asan-clang/http_reader_tests build/test_mbedtls_adapter \
+                 build/asan-gcc/test_mbedtls_adapter build/asan-clang/test_mbedtls_adapter \
+                 build/mbedtls_custom_socket
+
+build/unit_http/http_reader_tests: $(HTTP_READER_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) $(CPPFLAGS) -Iadapters -o $@ $(HTTP_READER_SOURCES) $(MBEDTLS_LIBS)
+
+build/asan-gcc/http_reader_tests: $(HTTP_READER_DEPS)
+	@mkdir -p $(@D)
+	$(GCC) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) -Iadapters -o $@ $(HTTP_READER_SOURCES) $(MBEDTLS_LIBS)
+
+build/asan-clang/http_reader_tests: $(HTTP_READER_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) -Iadapters -o $@ $(HTTP_READER_SOURCES) $(MBEDTLS_LIBS)
+
+build/test_mbedtls_adapter: $(MBEDTLS_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) $(CPPFLAGS) -Iadapters -o $@ $(MBEDTLS_TEST_SOURCES) $(MBEDTLS_LIBS)
+
+build/asan-gcc/test_mbedtls_adapter: $(MBEDTLS_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(GCC) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) -Iadapters -o $@ $(MBEDTLS_TEST_SOURCES) $(MBEDTLS_LIBS)
+
+build/asan-clang/test_mbedtls_adapter: $(MBEDTLS_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) -Iadapters -o $@ $(MBEDTLS_TEST_SOURCES) $(MBEDTLS_LIBS)
+
+build/mbedtls_custom_socket: examples/mbedtls_custom_socket.c $(MBEDTLS_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -O2 -g $(WARNINGS) $(CPPFLAGS) -Iadapters $< -o $@ $(MBEDTLS_LIBS)
+# ---- END mbedTLS adapter ------------------------------------------------------------------------
+
 # ---- make test ----------------------------------------------------------------------------------
 # The dependency step comes first and fails loudly; tests/run.sh then runs every step, counts
 # every case and prints the grand total as its last line. It builds through this Makefile itself.
@@ -94,10 +173,38 @@ uninstall:
 	rm -f "$(DESTDIR)$(INCLUDEDIR)/stripe_connect.h" "$(DESTDIR)$(PKGCONFIGDIR)/stripe_connect.pc"
 	$(if $(ADAPTERS),rm -f $(addprefix "$(DESTDIR)$(INCLUDEDIR)/,$(addsuffix ",$(notdir $(ADAPTERS)))))
 
-# ---- Demo ---------------------------------------------------------------------------------------
+# ---- BEGIN the command-line tool, the examples and make demo (examples/) -----------------------
+# build/stripe-connect          examples/connect_cli.c with both adapters linked in
+# build/asan-gcc/stripe-connect, build/asan-clang/stripe-connect   the same under ASan+UBSan
+# build/custom_transport        examples/custom_transport.c (plain HTTP, for the stand-in only)
+# make demo                     examples/demo.sh: deps, build, certificates, the stand-in, the
+#                               flow; stops the stand-in on every path; STRIPE_TRANSPORT=mbedtls
+#                               runs it over the mbedTLS adapter
+EXAMPLE_CFLAGS   = -std=c99 -O2 -g $(WARNINGS)
+EXAMPLE_CPPFLAGS = -I. -Iadapters
+CLI_LIBS         = -lcurl -lmbedtls -lmbedx509 -lmbedcrypto
+CLI_DEPS         = examples/connect_cli.c stripe_connect.h adapters/stripe_connect_curl.h \
+                   adapters/stripe_connect_mbedtls.h
+
+build/stripe-connect: $(CLI_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(EXAMPLE_CFLAGS) $(EXAMPLE_CPPFLAGS) $< -o $@ $(CLI_LIBS)
+
+build/asan-gcc/stripe-connect: $(CLI_DEPS)
+	@mkdir -p $(@D)
+	$(GCC) $(UNIT_CFLAGS) $(SANITIZE) $(EXAMPLE_CPPFLAGS) $< -o $@ $(CLI_LIBS)
+
+build/asan-clang/stripe-connect: $(CLI_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(UNIT_CFLAGS) $(SANITIZE) $(EXAMPLE_CPPFLAGS) $< -o $@ $(CLI_LIBS)
+
+build/custom_transport: examples/custom_transport.c stripe_connect.h
+	@mkdir -p $(@D)
+	$(CC) $(EXAMPLE_CFLAGS) -I. $< -o $@
+
 demo:
-	@echo "make demo: the demo (build/stripe-connect driving the OAuth flow) arrives with the"
-	@echo "transport adapters in issue 3; there is nothing to run yet. Try 'make test'."
+	@MAKE="$(MAKE)" bash examples/demo.sh
+# ---- END the command-line tool, the examples and make demo ---------------------------------------
 
 clean:
 	rm -rf build

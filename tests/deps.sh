@@ -49,6 +49,21 @@ missing_packages() {
             sanitizer_package_of "$compiler"
         fi
     done
+    # ---- BEGIN curl adapter: libcurl's headers and .pc file, for build/test_curl_adapter ----
+    pkg-config --exists libcurl 2> /dev/null || echo libcurl4-openssl-dev
+    # ---- END curl adapter ----
+    # ---- BEGIN integration: tests/integration/ makes its certificates with the openssl CLI and
+    # runs the tool under valgrind memcheck (python3 is in $commands above) ----
+    command -v openssl > /dev/null 2>&1 || echo openssl
+    command -v valgrind > /dev/null 2>&1 || echo valgrind
+    # ---- END integration ----
+    # ---- BEGIN mbedTLS adapter: mbedTLS's headers and libraries (libmbedtls-dev), for
+    # build/unit_http/http_reader_tests, build/test_mbedtls_adapter and the examples ----
+    printf '#include <mbedtls/ssl.h>\nint main(void) { mbedtls_ssl_context s; mbedtls_ssl_init(&s);\n    mbedtls_ssl_free(&s); return 0; }\n' \
+        > "$probe_dir/mbedtls.c"
+    gcc "$probe_dir/mbedtls.c" -o "$probe_dir/mbedtls" -lmbedtls -lmbedx509 -lmbedcrypto \
+        > "$probe_dir/mbedtls.log" 2>&1 || echo libmbedtls-dev
+    # ---- END mbedTLS adapter ----
 }
 
 missing=$(missing_packages | sort -u | tr '\n' ' ')

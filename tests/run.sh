@@ -297,6 +297,197 @@ add_case "make uninstall removes what make install put in place" "uninstall_remo
 run_cases
 section_end
 
+# ---- BEGIN integration: the stand-in, and build/stripe-connect over both transports ------------
+# tests/integration/test_tool.py makes the certificates, starts the stand-in, runs the stand-in's
+# own cases, the curl adapter's C tests against it (test_curl_adapter.c: plain and under ASan+UBSan
+# with gcc and clang), then every tool case over curl and mbedTLS (also under valgrind memcheck
+# and with build/asan-gcc/stripe-connect), stops the stand-in and prints "integration: N passed,
+# N failed", which is added to the total here. What does not build is one failed case, and the
+# driver runs without it.
+run_integration() {
+    local log="$out/logs/integration" options="--no-build" line rc p f program
+    local curl_tests="build/test_curl_adapter build/asan-gcc/test_curl_adapter build/asan-clang/test_curl_adapter"
+    section "integration (tests/integration/: the Stripe stand-in; build/stripe-connect over curl and mbedTLS)"
+    if ! submake build/stripe-connect build/asan-gcc/stripe-connect > "$log.build" 2>&1; then
+        report "build build/stripe-connect build/asan-gcc/stripe-connect" 1 "$log.build"
+        options="$options --stand-in-only"
+    fi
+    if submake $curl_tests > "$log.build-curl" 2>&1; then
+        for program in $curl_tests; do options="$options --with $program"; done
+    else
+        report "build $curl_tests" 1 "$log.build-curl"
+    fi
+    # The driver waits its turn when another run holds build/integration/, then has 25 minutes.
+    PYTHONDONTWRITEBYTECODE=1 timeout 3600 python3 tests/integration/test_tool.py $options \
+        > "$log" 2>&1 < /dev/null
+    rc=$?
+    head -n 400 "$log"
+    [ "$(wc -l < "$log")" -gt 400 ] && echo "... (the rest in $log)"
+    line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        printf 'FAIL tests/integration/test_tool.py ended without its summary line (exit status %s)\n' "$rc"
+        failed=$((failed + 1))
+    else
+        p=$(echo "$line" | sed -E 's/^integration: ([0-9]+) passed, ([0-9]+) failed$/\1/')
+        f=$(echo "$line" | sed -E 's/^integration: ([0-9]+) passed, ([0-9]+) failed$/\2/')
+        passed=$((passed + p)) failed=$((failed + f))
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+            printf 'FAIL tests/integration/test_tool.py exited with status %s after its summary\n' "$rc"
+            failed=$((failed + 1))
+        fi
+    fi
+    section_end
+}
+run_integration
+# ---- END integration ----------------------------------------------------------------------------
+
+# ---- BEGIN mbedTLS adapter: adapters/stripe_connect_mbedtls.h -----------------------------------
+# (a) The HTTP reader's unit tests (tests/unit_http/, a fake socket layer): plain, under ASan+UBSan
+#     with gcc and with clang, and under valgrind memcheck; each run adds its "http reader: N
+#     passed, N failed" to the total.
+# (b) The header compiled as C99, C11, C++11 and C++17 with $STRICT, included twice, and as a
+#     STRIPE_CONNECT_STATIC build calling nothing: one case each.
+# (c) A stand-in of its own (certificates by make_certs.sh in build/test/mbedtls/, stopped by its
+#     PID whatever happens), then tests/integration/test_mbedtls_adapter.c against it: plain,
+#     ASan+UBSan with gcc and clang, valgrind; each run adds its "mbedtls adapter: N passed, N
+#     failed". Last, examples/mbedtls_custom_socket.c makes one token exchange through it.
+mbedtls_dir="$out/mbedtls"
+mbedtls_libs="-lmbedtls -lmbedx509 -lmbedcrypto"
+mbedtls_valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible"
+mbedtls_stand_in_pid=""
+
+# mbedtls_counted LABEL PREFIX COMMAND...: runs COMMAND (10 minutes at most), shows its output and
+# adds the counts of its "PREFIX: N passed, N failed" line. No such line, or a non-zero exit
+# status with nothing counted as failed, is one failed case.
+mbedtls_counted() {
+    local label=$1 prefix=$2 log line rc p f
+    shift 2
+    log="$mbedtls_dir/$(echo "$label" | tr -c 'A-Za-z0-9\n' '_').log"
+    echo "-- $label"
+    timeout 600 "$@" > "$log" 2>&1 < /dev/null
+    rc=$?
+    head -n 200 "$log"
+    [ "$(wc -l < "$log")" -gt 200 ] && echo "... (the rest in $log)"
+    line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed\$" "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        printf 'FAIL %s ended without its summary line (exit status %s)\n' "$label" "$rc"
+        failed=$((failed + 1))
+        return
+    fi
+    p=$(echo "$line" | sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\1/')
+    f=$(echo "$line" | sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\2/')
+    passed=$((passed + p)) failed=$((failed + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        printf 'FAIL %s exited with status %s after its summary\n' "$label" "$rc"
+        failed=$((failed + 1))
+    fi
+}
+
+# mbedtls_compile COMPILER_AND_FLAGS...: tests/unit_http/compile_adapter.c, built and, unless
+# STRIPE_CONNECT_STATIC is among the flags, run.
+mbedtls_compile() {
+    local binary="$mbedtls_dir/compile_adapter-$case_seq-$RANDOM"
+    case " $* " in
+        *" -DSTRIPE_CONNECT_STATIC "*) "$@" $STRICT -O2 -I. -Iadapters -c tests/unit_http/compile_adapter.c -o "$binary.o" ;;
+        *) "$@" $STRICT -O2 -I. -Iadapters tests/unit_http/compile_adapter.c -o "$binary" $mbedtls_libs && "./$binary" ;;
+    esac
+}
+
+mbedtls_stand_in_stop() {
+    local i
+    [ -n "$mbedtls_stand_in_pid" ] || return 0
+    kill "$mbedtls_stand_in_pid" 2> /dev/null
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$mbedtls_stand_in_pid" 2> /dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$mbedtls_stand_in_pid" 2> /dev/null
+    wait "$mbedtls_stand_in_pid" 2> /dev/null
+    mbedtls_stand_in_pid=""
+}
+
+# Starts the stand-in; 0 once its state file is written.
+mbedtls_stand_in_start() {
+    local i
+    bash tests/integration/make_certs.sh "$mbedtls_dir/certs" > "$mbedtls_dir/make_certs.log" 2>&1 || return 1
+    : > "$mbedtls_dir/stand_in.log"
+    python3 tests/integration/stand_in.py --cert-dir "$mbedtls_dir/certs" --state-file "$mbedtls_dir/stand_in.json" \
+        --log "$mbedtls_dir/stand_in.log" > "$mbedtls_dir/stand_in.output" 2>&1 < /dev/null &
+    mbedtls_stand_in_pid=$!
+    for ((i = 0; i < 150; i++)); do
+        [ -s "$mbedtls_dir/stand_in.json" ] && return 0
+        kill -0 "$mbedtls_stand_in_pid" 2> /dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# The example: a fresh code from the stand-in's authorize endpoint, exchanged once (exit 0, the
+# account printed), then again (exit 1: invalid_grant); the secret key never printed.
+mbedtls_example_exchange() {
+    local port code output status
+    port=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["port"])' "$mbedtls_dir/stand_in.json") &&
+    code=$(python3 - "$port" "$mbedtls_dir/certs/ca.pem" <<'PY'
+import http.client, ssl, sys, urllib.parse
+connection = http.client.HTTPSConnection("localhost", int(sys.argv[1]), timeout=10,
+                                         context=ssl.create_default_context(cafile=sys.argv[2]))
+connection.request("GET", "/oauth/authorize?response_type=code&client_id=ca_test_standin&scope=read_write")
+location = connection.getresponse().headers["Location"]
+print(urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0])
+PY
+) || return 1
+    for want in 0 1; do
+        output=$(STRIPE_CLIENT_ID=ca_test_standin STRIPE_SECRET_KEY=sk_test_standin STRIPE_TIMEOUT_MS=10000 \
+                 STRIPE_CONNECT_BASE="https://localhost:$port" STRIPE_CA_FILE="$mbedtls_dir/certs/ca.pem" \
+                 timeout 60 ./build/mbedtls_custom_socket "$code" 2>&1)
+        status=$?
+        echo "exit status $status: $output"
+        [ "$status" -eq "$want" ] || return 1
+        case "$output" in *sk_test_standin*) echo "the secret key was printed"; return 1 ;; esac
+    done
+    note "exchanged once through the user socket layer, refused (invalid_grant) the second time"
+}
+
+section "mbedTLS adapter (adapters/stripe_connect_mbedtls.h: HTTP reader, compile checks, against the stand-in)"
+mkdir -p "$mbedtls_dir"
+if ! submake mbedtls-adapter > "$mbedtls_dir/build.log" 2>&1; then
+    report "build: make mbedtls-adapter" 1 "$mbedtls_dir/build.log"
+else
+    mbedtls_counted "http reader: $CC" "http reader" ./build/unit_http/http_reader_tests
+    mbedtls_counted "http reader: $GCC ASan+UBSan" "http reader" ./build/asan-gcc/http_reader_tests
+    mbedtls_counted "http reader: $CLANG ASan+UBSan" "http reader" ./build/asan-clang/http_reader_tests
+    mbedtls_counted "http reader: valgrind memcheck" "http reader" $mbedtls_valgrind ./build/unit_http/http_reader_tests
+
+    add_case "mbedTLS adapter: gcc -std=c99 $STRICT, included twice, every function called" "mbedtls_compile gcc -std=c99"
+    add_case "mbedTLS adapter: clang -std=c11 $STRICT, included twice" "mbedtls_compile clang -std=c11"
+    add_case "mbedTLS adapter: g++ -std=c++11 $STRICT, included twice" "mbedtls_compile g++ -x c++ -std=c++11"
+    add_case "mbedTLS adapter: clang++ -std=c++17 $STRICT, included twice" "mbedtls_compile clang++ -x c++ -std=c++17"
+    add_case "mbedTLS adapter: gcc -std=c99 STRIPE_CONNECT_STATIC calling nothing, no warning" "mbedtls_compile gcc -std=c99 -DSTRIPE_CONNECT_STATIC"
+    add_case "mbedTLS adapter: clang++ -std=c++17 STRIPE_CONNECT_STATIC calling nothing, no warning" "mbedtls_compile clang++ -x c++ -std=c++17 -DSTRIPE_CONNECT_STATIC"
+    run_cases
+
+    trap 'mbedtls_stand_in_stop; exit 130' INT TERM
+    if mbedtls_stand_in_start; then
+        export STAND_IN_STATE="$root/$mbedtls_dir/stand_in.json" STAND_IN_CERTS="$root/$mbedtls_dir/certs" \
+               STAND_IN_LOG="$root/$mbedtls_dir/stand_in.log"
+        mbedtls_counted "mbedtls adapter: $CC" "mbedtls adapter" ./build/test_mbedtls_adapter
+        mbedtls_counted "mbedtls adapter: $GCC ASan+UBSan" "mbedtls adapter" ./build/asan-gcc/test_mbedtls_adapter
+        mbedtls_counted "mbedtls adapter: $CLANG ASan+UBSan" "mbedtls adapter" ./build/asan-clang/test_mbedtls_adapter
+        mbedtls_counted "mbedtls adapter: valgrind memcheck" "mbedtls adapter" $mbedtls_valgrind ./build/test_mbedtls_adapter
+        unset STAND_IN_STATE STAND_IN_CERTS STAND_IN_LOG
+        # Not through run_cases: its final wait would wait for the stand-in, a child of this shell.
+        NOTE="$mbedtls_dir/example.log.note" mbedtls_example_exchange > "$mbedtls_dir/example.log" 2>&1
+        report "examples/mbedtls_custom_socket.c: one token exchange through its socket layer" $? "$mbedtls_dir/example.log"
+    else
+        cat "$mbedtls_dir/make_certs.log" "$mbedtls_dir/stand_in.output" > "$mbedtls_dir/start.log" 2> /dev/null
+        report "the stand-in for the mbedTLS adapter's tests starts" 1 "$mbedtls_dir/start.log"
+    fi
+    mbedtls_stand_in_stop
+    trap - INT TERM
+fi
+section_end
+# ---- END mbedTLS adapter ------------------------------------------------------------------------
+
 # ---- Total --------------------------------------------------------------------------------------
 echo "== total"
 echo "unit cases ($runs runs): $unit_passed passed, $unit_failed failed;" \
