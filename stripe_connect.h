@@ -848,25 +848,33 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_form_finish(stripe_conne
     return scn_finish(f, out_len);
 }
 
-/* ---- Checks on the client's strings ---------------------------------------------------------------- */
-/* A header value: printable, so it cannot end the header or start another (CR, LF, NUL). */
-SCN_PRIVATE int scn_is_header_value(const char *s)
+/* ---- Checks on the client's strings ----------------------------------------------------------------
+   Everything the caller hands over for a header, a URL or a JSON string must be printable ASCII,
+   so it cannot end the header (CR, LF), the URL (space, '#') or the string ('"', '\\'). */
+enum { SCN_NO_SPACE = 1, SCN_NO_HASH = 2, SCN_NO_QUOTE = 4 };
+
+SCN_PRIVATE int scn_is_printable(const char *s, size_t n, unsigned forbidden)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    if (s == NULL || *p == '\0') return 0;
-    for (; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) return 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch > 0x7e || (ch == ' ' && (forbidden & SCN_NO_SPACE)) ||
+            (ch == '#' && (forbidden & SCN_NO_HASH)) || ((ch == '"' || ch == '\\') && (forbidden & SCN_NO_QUOTE)))
+            return 0;
+    }
     return 1;
 }
 
-/* A base URL: like a header value, and without spaces. */
-SCN_PRIVATE int scn_is_url_base(const char *s)
+/* A value that must be set: non-empty and printable. */
+SCN_PRIVATE int scn_is_value(const char *s, unsigned forbidden)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    if (!scn_is_header_value(s)) return 0;
-    for (; *p; p++)
-        if (*p == ' ') return 0;
-    return 1;
+    return s != NULL && s[0] != '\0' && scn_is_printable(s, STRIPE_CONNECT_STRLEN(s), forbidden);
+}
+
+/* A value that may be NULL (not sent), else as scn_is_value. */
+SCN_PRIVATE int scn_is_optional_value(const char *s, unsigned forbidden)
+{
+    return s == NULL || scn_is_value(s, forbidden);
 }
 
 SCN_PRIVATE const char *scn_connect_base(const stripe_connect_client *c)
@@ -945,7 +953,7 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_authorize_url(const stri
     if (out_len != NULL) *out_len = 0;
     if (out != NULL && cap > 0) out[0] = '\0';
     if (c == NULL || out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (c->client_id == NULL || c->client_id[0] == '\0' || !scn_is_url_base(scn_connect_base(c)))
+    if (c->client_id == NULL || c->client_id[0] == '\0' || !scn_is_value(scn_connect_base(c), SCN_NO_SPACE))
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     if (p != NULL && !scn_authorize_params_valid(p)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
 
@@ -1111,21 +1119,17 @@ static const char scn_base64url_alphabet[] =
 /* Writes n bytes as base64url without padding; out has room for ceil(4n/3) characters. */
 SCN_PRIVATE void scn_base64url(const unsigned char *in, size_t n, char *out)
 {
-    size_t i, o = 0;
-    for (i = 0; i + 2 < n; i += 3) {
-        unsigned long v = ((unsigned long)in[i] << 16) | ((unsigned long)in[i + 1] << 8) | in[i + 2];
-        out[o++] = scn_base64url_alphabet[(v >> 18) & 63];
-        out[o++] = scn_base64url_alphabet[(v >> 12) & 63];
-        out[o++] = scn_base64url_alphabet[(v >> 6) & 63];
-        out[o++] = scn_base64url_alphabet[v & 63];
+    unsigned bits = 0, pending = 0;   /* pending: the low `bits` bits not yet written */
+    size_t i;
+    for (i = 0; i < n; i++) {
+        pending = ((pending << 8) | in[i]) & 0xfff;
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            *out++ = scn_base64url_alphabet[(pending >> bits) & 63];
+        }
     }
-    if (i < n) {
-        unsigned long v = (unsigned long)in[i] << 16;
-        if (i + 1 < n) v |= (unsigned long)in[i + 1] << 8;
-        out[o++] = scn_base64url_alphabet[(v >> 18) & 63];
-        out[o++] = scn_base64url_alphabet[(v >> 12) & 63];
-        if (i + 1 < n) out[o++] = scn_base64url_alphabet[(v >> 6) & 63];
-    }
+    if (bits > 0) *out = scn_base64url_alphabet[(pending << (6 - bits)) & 63];
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_state_generate(stripe_connect_client *c,
@@ -1778,8 +1782,8 @@ SCN_PRIVATE unsigned long scn_timeout(const stripe_connect_client *c)
 /* What every request to Stripe needs from the client. */
 SCN_PRIVATE int scn_client_can_request(const stripe_connect_client *c)
 {
-    return scn_is_header_value(c->secret_key) && scn_is_url_base(scn_connect_base(c)) &&
-           (c->stripe_version == NULL || scn_is_header_value(c->stripe_version));
+    return scn_is_value(c->secret_key, 0) && scn_is_value(scn_connect_base(c), SCN_NO_SPACE) &&
+           scn_is_optional_value(c->stripe_version, 0);
 }
 
 SCN_PRIVATE int scn_token_params_valid(const stripe_connect_token_params *p)
@@ -2192,19 +2196,16 @@ SCN_PRIVATE int scn_json_number_to_int64(const scn_json *j, int64_t *out)
 {
     const char *s = j->text, *end = j->text + j->text_len;
     int negative = *s == '-';
-    uint64_t value = 0, limit;
+    uint64_t value = 0;
     if (negative) s++;
-    limit = negative ? SCN_UINT64_HIGH_BIT : SCN_UINT64_HIGH_BIT - 1;
+    if (end - s > 19) return 0;                      /* JSON has no leading zeros; 19 digits fit */
     for (; s < end; s++) {
-        unsigned digit;
         if (*s < '0' || *s > '9') return 0;          /* a fraction or an exponent */
-        digit = (unsigned)(*s - '0');
-        if (value > (limit - digit) / 10) return 0;
-        value = value * 10 + digit;
+        value = value * 10 + (unsigned)(*s - '0');
     }
-    if (!negative) *out = (int64_t)value;
-    else if (value == SCN_UINT64_HIGH_BIT) *out = -(int64_t)(SCN_UINT64_HIGH_BIT - 1) - 1;   /* INT64_MIN */
-    else *out = -(int64_t)value;
+    if (value > SCN_UINT64_HIGH_BIT - (negative ? 0 : 1)) return 0;
+    /* -(value - 1) - 1 reaches INT64_MIN without converting 2^63 to int64_t. */
+    *out = !negative ? (int64_t)value : value == 0 ? 0 : -(int64_t)(value - 1) - 1;
     return 1;
 }
 
@@ -2251,49 +2252,21 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_bool(const char
 #define SCN_RETRY_FIRST_DELAY_MS 500UL
 #define SCN_RETRY_MAX_DELAY_MS 5000UL
 
-/* Printable ASCII without space (an idempotency key), 1..max bytes. */
-SCN_PRIVATE int scn_is_token(const char *s, size_t max)
-{
-    size_t n = 0;
-    if (s == NULL) return 0;
-    for (; s[n] != '\0'; n++)
-        if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f || n >= max) return 0;
-    return n > 0;
-}
-
-/* A path or an encoded query: printable, without spaces or '#'. */
-SCN_PRIVATE int scn_is_url_text(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '#') return 0;
-    return 1;
-}
-
-/* App info goes into a JSON string and a header: printable, no quote or backslash. */
-SCN_PRIVATE int scn_is_app_info(const char *s)
-{
-    if (s == NULL) return 1;
-    if (!scn_is_header_value(s)) return 0;
-    for (; *s; s++)
-        if (*s == '"' || *s == '\\' || (unsigned char)*s >= 0x7f) return 0;
-    return 1;
-}
-
 SCN_PRIVATE int scn_api_params_valid(const stripe_connect_client *c, const stripe_connect_api_params *p)
 {
     const char *key = p->access_token != NULL ? p->access_token : c->secret_key;
     int known_method = p->method != NULL && (scn_str_equal(p->method, "GET") || scn_str_equal(p->method, "POST") ||
                                              scn_str_equal(p->method, "DELETE"));
     return known_method && p->path != NULL && p->path[0] == '/' &&
-           scn_is_url_text(p->path, STRIPE_CONNECT_STRLEN(p->path)) &&
-           (p->params != NULL || p->params_len == 0) && scn_is_url_text(p->params, p->params_len) &&
-           scn_is_header_value(key) &&
-           (p->stripe_account == NULL || scn_is_header_value(p->stripe_account)) &&
-           (p->idempotency_key == NULL || scn_is_token(p->idempotency_key, SCN_IDEMPOTENCY_KEY_MAX)) &&
-           scn_is_url_base(c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE) &&
-           (c->stripe_version == NULL || scn_is_header_value(c->stripe_version)) &&
-           scn_is_app_info(c->app_name) && scn_is_app_info(c->app_version) && scn_is_app_info(c->app_url);
+           scn_is_value(p->path, SCN_NO_SPACE | SCN_NO_HASH) &&
+           (p->params != NULL || p->params_len == 0) &&
+           scn_is_printable(p->params, p->params_len, SCN_NO_SPACE | SCN_NO_HASH) &&
+           scn_is_value(key, 0) && scn_is_optional_value(p->stripe_account, 0) &&
+           scn_is_optional_value(p->idempotency_key, SCN_NO_SPACE) &&
+           (p->idempotency_key == NULL || STRIPE_CONNECT_STRLEN(p->idempotency_key) <= SCN_IDEMPOTENCY_KEY_MAX) &&
+           scn_is_value(c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE, SCN_NO_SPACE) &&
+           scn_is_optional_value(c->stripe_version, 0) && scn_is_optional_value(c->app_name, SCN_NO_QUOTE) &&
+           scn_is_optional_value(c->app_version, SCN_NO_QUOTE) && scn_is_optional_value(c->app_url, SCN_NO_QUOTE);
 }
 
 /* A UUID v4 in its 36-character form, from 16 random bytes. */
