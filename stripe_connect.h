@@ -531,6 +531,38 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_int(const char 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_bool(const char *json, size_t len,
         const char *path, int *out);
 
+/* ---- Webhooks ---------------------------------------------------------------------------------- */
+/* Verifies a Stripe webhook: signature_header is the Stripe-Signature header,
+   "t=<unix seconds>,v1=<hex>[,v1=<hex>...]" (entries in any order; other schemes such as v0
+   are ignored; hex in either case); the signed text is "<t>.<payload>" and every v1 is tried
+   against HMAC-SHA256(endpoint_secret, text) with a constant-time comparison.
+   Results: OK; ERR_SIGNATURE (no v1 matches, |now_unix - t| > tolerance_seconds (0 disables
+   the time check; Stripe's libraries use 300), or a header that cannot be parsed: an entry that
+   is not key=value, no t or two, a t that is not 1..18 digits, no v1); ERR_INVALID_ARGUMENT
+   (NULL header or secret, NULL payload with payload_len > 0, negative tolerance). */
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_verify(const char *payload, size_t payload_len,
+        const char *signature_header, const char *endpoint_secret, long tolerance_seconds, int64_t now_unix);
+
+/* The fields of an event a platform acts on, e.g. type "account.application.deauthorized" with
+   account "acct_..." (the account that disconnected) and object_id "ca_..." (the application). */
+typedef struct stripe_connect_webhook_event {
+    char id[64];                               /* evt_... */
+    char type[128];
+    char account[64];                          /* "" for events of the platform's own account */
+    char object_id[STRIPE_CONNECT_FIELD_MAX];  /* data.object.id, "" when absent */
+} stripe_connect_webhook_event;
+
+/* Reads an event's id, type, account and data.object.id (verify it first). Results: OK;
+   ERR_MALFORMED_JSON; ERR_UNEXPECTED_RESPONSE (no string id or type, a field of the wrong type
+   or too long); ERR_INVALID_ARGUMENT. On every error *out is zeroed. */
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_event_read(const char *payload, size_t len,
+        stripe_connect_webhook_event *out);
+
+/* SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), the ones webhook verification uses. */
+STRIPE_CONNECT_API void stripe_connect_sha256(const void *data, size_t len, unsigned char digest[32]);
+STRIPE_CONNECT_API void stripe_connect_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+        unsigned char mac[32]);
+
 /* Sets n bytes at p to zero in a way the optimiser cannot remove. Use it on
    buffers that held a key, a code or a token. */
 STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n);
@@ -2482,6 +2514,294 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_conne
     if (r != STRIPE_CONNECT_OK && r != STRIPE_CONNECT_ERR_API && r != STRIPE_CONNECT_ERR_HTTP_STATUS)
         stripe_connect_wipe(out, cap);                /* no partial or unchecked body */
     stripe_connect_wipe(c->work, c->work_size);      /* every path, whatever it wrote */
+    return r;
+}
+
+/* ---- SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) ---------------------------------------------------------
+   Byte-oriented, so the result does not depend on the machine's endianness; a 16-word rolling
+   message schedule keeps the stack small. */
+typedef struct scn_sha256 {
+    uint32_t state[8];
+    uint32_t bits_low, bits_high;   /* message length in bits, without 64-bit arithmetic */
+    unsigned char block[64];
+    size_t used;
+} scn_sha256;
+
+static const uint32_t scn_sha256_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+#define SCN_ROTR(x, n) ((uint32_t)(((x) >> (n)) | ((x) << (32 - (n)))))
+
+SCN_PRIVATE uint32_t scn_load_be32(const unsigned char *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+SCN_PRIVATE void scn_store_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], const unsigned char block[64])
+{
+    uint32_t w[16], v[8], t1, t2;
+    size_t i;
+    for (i = 0; i < 8; i++) v[i] = state[i];
+    for (i = 0; i < 64; i++) {
+        if (i < 16) {
+            w[i] = scn_load_be32(block + 4 * i);
+        } else {
+            uint32_t w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15];
+            uint32_t s0 = SCN_ROTR(w15, 7) ^ SCN_ROTR(w15, 18) ^ (w15 >> 3);
+            uint32_t s1 = SCN_ROTR(w2, 17) ^ SCN_ROTR(w2, 19) ^ (w2 >> 10);
+            w[i & 15] = w[i & 15] + s0 + w[(i - 7) & 15] + s1;
+        }
+        t1 = v[7] + (SCN_ROTR(v[4], 6) ^ SCN_ROTR(v[4], 11) ^ SCN_ROTR(v[4], 25)) +
+             ((v[4] & v[5]) ^ (~v[4] & v[6])) + scn_sha256_k[i] + w[i & 15];
+        t2 = (SCN_ROTR(v[0], 2) ^ SCN_ROTR(v[0], 13) ^ SCN_ROTR(v[0], 22)) +
+             ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+        v[7] = v[6]; v[6] = v[5]; v[5] = v[4]; v[4] = v[3] + t1;
+        v[3] = v[2]; v[2] = v[1]; v[1] = v[0]; v[0] = t1 + t2;
+    }
+    for (i = 0; i < 8; i++) state[i] += v[i];
+}
+
+SCN_PRIVATE void scn_sha256_init(scn_sha256 *h)
+{
+    static const uint32_t initial[8] = {
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+    };
+    size_t i;
+    for (i = 0; i < 8; i++) h->state[i] = initial[i];
+    h->bits_low = h->bits_high = 0;
+    h->used = 0;
+}
+
+SCN_PRIVATE void scn_sha256_update(scn_sha256 *h, const void *data, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    while (n > 0) {
+        size_t take = 64 - h->used < n ? 64 - h->used : n;
+        uint32_t bits = (uint32_t)(take * 8);
+        STRIPE_CONNECT_MEMCPY(h->block + h->used, p, take);
+        h->used += take;
+        p += take;
+        n -= take;
+        h->bits_low += bits;
+        if (h->bits_low < bits) h->bits_high++;
+        if (h->used == 64) {
+            scn_sha256_compress(h->state, h->block);
+            h->used = 0;
+        }
+    }
+}
+
+SCN_PRIVATE void scn_sha256_final(scn_sha256 *h, unsigned char digest[32])
+{
+    unsigned char length[8];
+    size_t i;
+    scn_store_be32(length, h->bits_high);
+    scn_store_be32(length + 4, h->bits_low);
+    scn_sha256_update(h, "\x80", 1);
+    while (h->used != 56) scn_sha256_update(h, "", 1);   /* "" is one NUL byte */
+    scn_sha256_update(h, length, 8);
+    for (i = 0; i < 8; i++) scn_store_be32(digest + 4 * i, h->state[i]);
+    stripe_connect_wipe(h, sizeof *h);
+}
+
+/* HMAC-SHA256: inner holds the keyed inner hash as data is added; outer_key the key XOR opad. */
+typedef struct scn_hmac { scn_sha256 inner; unsigned char outer_key[64]; } scn_hmac;
+
+SCN_PRIVATE void scn_hmac_init(scn_hmac *m, const unsigned char *key, size_t key_len)
+{
+    unsigned char block[64];
+    size_t i;
+    STRIPE_CONNECT_MEMSET(block, 0, sizeof block);
+    if (key_len > sizeof block) {                        /* long keys are hashed first */
+        scn_sha256_init(&m->inner);
+        scn_sha256_update(&m->inner, key, key_len);
+        scn_sha256_final(&m->inner, block);
+    } else if (key_len > 0) {
+        STRIPE_CONNECT_MEMCPY(block, key, key_len);
+    }
+    for (i = 0; i < 64; i++) {
+        m->outer_key[i] = (unsigned char)(block[i] ^ 0x5c);
+        block[i] = (unsigned char)(block[i] ^ 0x36);
+    }
+    scn_sha256_init(&m->inner);
+    scn_sha256_update(&m->inner, block, sizeof block);
+    stripe_connect_wipe(block, sizeof block);
+}
+
+SCN_PRIVATE void scn_hmac_final(scn_hmac *m, unsigned char mac[32])
+{
+    unsigned char inner_digest[32];
+    scn_sha256_final(&m->inner, inner_digest);
+    scn_sha256_init(&m->inner);
+    scn_sha256_update(&m->inner, m->outer_key, sizeof m->outer_key);
+    scn_sha256_update(&m->inner, inner_digest, sizeof inner_digest);
+    scn_sha256_final(&m->inner, mac);
+    stripe_connect_wipe(inner_digest, sizeof inner_digest);
+    stripe_connect_wipe(m, sizeof *m);
+}
+
+STRIPE_CONNECT_API void stripe_connect_sha256(const void *data, size_t len, unsigned char digest[32])
+{
+    scn_sha256 h;
+    if (digest == NULL || (data == NULL && len > 0)) return;
+    scn_sha256_init(&h);
+    scn_sha256_update(&h, data, len);
+    scn_sha256_final(&h, digest);
+}
+
+STRIPE_CONNECT_API void stripe_connect_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+        unsigned char mac[32])
+{
+    scn_hmac m;
+    if (mac == NULL || (key == NULL && key_len > 0) || (data == NULL && len > 0)) return;
+    scn_hmac_init(&m, (const unsigned char *)key, key_len);
+    scn_sha256_update(&m.inner, data, len);
+    scn_hmac_final(&m, mac);
+}
+
+/* ---- Webhooks ------------------------------------------------------------------------------------------------
+   Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<payload">>[,v1=...][,v0=...].
+   The header is read twice (it is short): once for its shape and its timestamp, which the MAC
+   needs, then once more to try every v1 against the MAC. The payload is hashed once. */
+#define SCN_TIMESTAMP_DIGITS_MAX 18   /* any 18 digits fit an int64_t */
+
+/* The next "key=value" entry of a signature header at *at; returns 0 at the end, -1 on an entry
+   that is not key=value. */
+SCN_PRIVATE int scn_signature_entry(const char **at, const char **key, size_t *key_len,
+                                    const char **value, size_t *value_len)
+{
+    const char *s = *at;
+    if (*s == '\0') return 0;
+    *key = s;
+    while (*s != '\0' && *s != '=' && *s != ',') s++;
+    *key_len = (size_t)(s - *key);
+    if (*s != '=' || *key_len == 0) return -1;
+    *value = ++s;
+    while (*s != '\0' && *s != ',') s++;
+    *value_len = (size_t)(s - *value);
+    if (*value_len == 0 || (*s == ',' && s[1] == '\0')) return -1;
+    *at = *s == ',' ? s + 1 : s;
+    return 1;
+}
+
+SCN_PRIVATE int scn_span_is(const char *s, size_t n, const char *word)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (word[i] != s[i]) return 0;
+    return word[n] == '\0';
+}
+
+/* Finds the one timestamp and checks the shape. Returns 1 when the header can be used. */
+SCN_PRIVATE int scn_signature_timestamp(const char *header, const char **t, size_t *t_len, int64_t *seconds)
+{
+    const char *key, *value;
+    size_t key_len, value_len, i;
+    int entry, timestamps = 0, signatures = 0;
+    while ((entry = scn_signature_entry(&header, &key, &key_len, &value, &value_len)) > 0) {
+        if (scn_span_is(key, key_len, "v1")) signatures++;
+        if (!scn_span_is(key, key_len, "t")) continue;
+        if (++timestamps > 1 || value_len > SCN_TIMESTAMP_DIGITS_MAX) return 0;
+        *seconds = 0;
+        for (i = 0; i < value_len; i++) {
+            if (value[i] < '0' || value[i] > '9') return 0;
+            *seconds = *seconds * 10 + (value[i] - '0');
+        }
+        *t = value;
+        *t_len = value_len;
+    }
+    return entry == 0 && timestamps == 1 && signatures > 0;
+}
+
+/* 1 when hex (64 digits, either case) spells mac; the comparison takes the same time wherever
+   they differ. */
+SCN_PRIVATE int scn_hex_matches(const char *hex, size_t len, const unsigned char mac[32])
+{
+    unsigned char diff = 0;
+    size_t i;
+    if (len != 64) return 0;
+    for (i = 0; i < 32; i++) {
+        int high = scn_hex_value((unsigned char)hex[2 * i]), low = scn_hex_value((unsigned char)hex[2 * i + 1]);
+        if (high < 0 || low < 0) return 0;
+        diff = (unsigned char)(diff | (mac[i] ^ (unsigned)(high * 16 + low)));
+    }
+    return diff == 0;
+}
+
+SCN_PRIVATE int scn_within_tolerance(int64_t t, int64_t now, long tolerance_seconds)
+{
+    uint64_t distance = t > now ? (uint64_t)t - (uint64_t)now : (uint64_t)now - (uint64_t)t;
+    return tolerance_seconds == 0 || distance <= (uint64_t)tolerance_seconds;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_verify(const char *payload, size_t payload_len,
+        const char *signature_header, const char *endpoint_secret, long tolerance_seconds, int64_t now_unix)
+{
+    scn_hmac m;
+    unsigned char mac[32];
+    const char *t = NULL, *at, *key, *value;
+    size_t t_len = 0, key_len, value_len;
+    int64_t seconds = 0;
+    int matched = 0;
+
+    if ((payload == NULL && payload_len > 0) || signature_header == NULL || endpoint_secret == NULL ||
+        tolerance_seconds < 0)
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_signature_timestamp(signature_header, &t, &t_len, &seconds)) return STRIPE_CONNECT_ERR_SIGNATURE;
+
+    scn_hmac_init(&m, (const unsigned char *)endpoint_secret, STRIPE_CONNECT_STRLEN(endpoint_secret));
+    scn_sha256_update(&m.inner, t, t_len);
+    scn_sha256_update(&m.inner, ".", 1);
+    scn_sha256_update(&m.inner, payload != NULL ? payload : "", payload_len);
+    scn_hmac_final(&m, mac);
+
+    at = signature_header;
+    while (scn_signature_entry(&at, &key, &key_len, &value, &value_len) > 0)
+        if (scn_span_is(key, key_len, "v1")) matched |= scn_hex_matches(value, value_len, mac);   /* tries all */
+    stripe_connect_wipe(mac, sizeof mac);
+    if (!matched || !scn_within_tolerance(seconds, now_unix, tolerance_seconds)) return STRIPE_CONNECT_ERR_SIGNATURE;
+    return STRIPE_CONNECT_OK;
+}
+
+/* Copies an optional string at path; "" when absent. */
+SCN_PRIVATE stripe_connect_result scn_event_field(const char *payload, size_t len, const char *path, char *out,
+                                                  size_t cap, int required)
+{
+    size_t n;
+    stripe_connect_result r = stripe_connect_json_get_string(payload, len, path, out, cap, &n);
+    if (r == STRIPE_CONNECT_ERR_NOT_FOUND && !required) return STRIPE_CONNECT_OK;
+    if (r == STRIPE_CONNECT_ERR_NOT_FOUND || r == STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL) return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    return r;
+}
+
+STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_event_read(const char *payload, size_t len,
+        stripe_connect_webhook_event *out)
+{
+    stripe_connect_result r;
+    if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
+    if (out == NULL || (payload == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    r = scn_event_field(payload, len, "id", out->id, sizeof out->id, 1);
+    if (r == STRIPE_CONNECT_OK) r = scn_event_field(payload, len, "type", out->type, sizeof out->type, 1);
+    if (r == STRIPE_CONNECT_OK) r = scn_event_field(payload, len, "account", out->account, sizeof out->account, 0);
+    if (r == STRIPE_CONNECT_OK)
+        r = scn_event_field(payload, len, "data.object.id", out->object_id, sizeof out->object_id, 0);
+    if (r != STRIPE_CONNECT_OK) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
     return r;
 }
 
