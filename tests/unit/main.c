@@ -18,5 +18,8 @@ int main(int argc, char **argv)
     suite_client();
     suite_api();
     suite_json_lookup();
+    suite_webhook();
+    suite_results();
+    suite_hygiene();
     return test_summary("unit");
 }

@@ -10,5 +10,8 @@ void suite_json_test_suite(const char *dir);  /* test_json_suite.c: JSONTestSuit
 void suite_client(void);          /* test_client.c: requests through a mock transport, the wipe */
 void suite_api(void);             /* test_api.c: stripe_connect_api_request through a scripted mock */
 void suite_json_lookup(void);     /* test_json_lookup.c: json_get_string/_int/_bool by dotted path */
+void suite_webhook(void);         /* test_webhook.c: SHA-256, HMAC-SHA256, webhook verify, event read */
+void suite_results(void);         /* test_coverage_results.c: result strings, wipe, client_init edges */
+void suite_hygiene(void);         /* test_hygiene.c: no secret left in scratch, structs or out buffers */
 
 #endif

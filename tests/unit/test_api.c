@@ -538,6 +538,13 @@ static const request_case request_cases[] = {
                   CLIENT_UA_OPEN ",\"application\":{\"name\":\"MyApp\",\"version\":\"1.2.3\","
                                  "\"url\":\"https://myapp.example/x?y=1\"}}" },
                 "" } },
+    { "app_name with spaces and '#' is sent as it is (a header value and a JSON string may hold them)",
+      .client = { .app_name = "My Till #2" },
+      .call = { .method = "GET", .path = "/v1/balance" },
+      .want = { .url = API "/v1/balance",
+                .headers = { AUTH_SECRET, USER_AGENT " My Till #2",
+                             CLIENT_UA_OPEN ",\"application\":{\"name\":\"My Till #2\"}}" },
+                "" } },
     { "app_version and app_url without app_name are not sent",
       .client = { .app_version = "1.2.3", .app_url = "https://myapp.example" },
       .call = { .method = "GET", .path = "/v1/balance" },
@@ -851,6 +858,7 @@ typedef struct backoff_case {
     unsigned long want_sleeps[SLEEPS_MAX];   /* 0 ends */
     size_t want_drawn;
     const char *want_key_header;         /* the last header of every attempt; NULL: no Idempotency-Key */
+    int failing_random;                  /* 1: the random callback fails at every call */
 } backoff_case;
 
 static const backoff_case backoff_cases[] = {
@@ -877,8 +885,13 @@ static const backoff_case backoff_cases[] = {
       "GET", NULL, STREAM_COUNTER, 1, RETRIES(7), { 500, 1000, 2000, 4000, 5000, 5000, 5000 }, 0, NULL },
     { "DELETE without a random callback: no jitter, waits 500 1000 2000",
       "DELETE", NULL, STREAM_COUNTER, 1, RETRIES(3), { 500, 1000, 2000 }, 0, NULL },
+    { "GET with a random callback that fails: no jitter, waits 500 1000 2000",
+      "GET", NULL, STREAM_COUNTER, 0, RETRIES(3), { 500, 1000, 2000 }, 0, NULL, .failing_random = 1 },
+    { "POST with a given key and a random callback that fails: no jitter, waits 500 1000",
+      "POST", "order-77", STREAM_COUNTER, 0, RETRIES(2), { 500, 1000 }, 0, IDEMPOTENCY("order-77"),
+      .failing_random = 1 },
     { "client_init's max_retries (2), a stream of 0xFF: waits 500 999",
-      "POST", NULL, STREAM_FFS, 0, 0, 0, { 500, 999 }, 16 + 4, IDEMPOTENCY(KEY_FROM_FFS) },
+      "POST", NULL, STREAM_FFS, 0, 0, 0, { 500, 999 }, 16 + 4, IDEMPOTENCY(KEY_FROM_FFS), 0 },
     { "max_retries 0: no wait, only the key drawn",
       "POST", NULL, STREAM_ZEROS, 0, RETRIES(0), { 0 }, 16, IDEMPOTENCY(KEY_FROM_ZEROS) },
 };
@@ -905,6 +918,7 @@ static void run_backoff_cases(void)
         client_setup(&c, always_503);
         rng.kind = row->stream;
         if (row->no_random) c.random = NULL;
+        rng.fail = row->failing_random;
         if (row->set_retries) c.max_retries = row->max_retries;
         for (want_count = 0; want_count < SLEEPS_MAX && row->want_sleeps[want_count] != 0; want_count++) {}
 
@@ -952,6 +966,7 @@ typedef struct result_case {
     int want_status;
     out_rule out;
     const char *type, *code, *decline_code, *param, *message, *request_id;   /* NULL means "" */
+    stripe_connect_oauth_error oauth_error;   /* 0: OAUTH_NONE */
 } result_case;
 
 static const result_case result_cases[] = {
@@ -1000,6 +1015,13 @@ static const result_case result_cases[] = {
       .message = "Caf\xC3\xA9 \"quoted\" a/b\n\xF0\x9F\x98\x80" },
     { "400 with an empty error object: ERR_API, every field \"\"",
       ANSWER(400, "{\"error\":{}}"), STRIPE_CONNECT_ERR_API, 400, .out = OUT_BODY },
+    { "401 with an OAuth-style error string: ERR_API with err->code, message and oauth_error; the body in out",
+      ANSWER(401, "{\"error\":\"invalid_client\",\"error_description\":\"No such application: 'ca_1'\"}"),
+      STRIPE_CONNECT_ERR_API, 401, .out = OUT_BODY, .code = "invalid_client",
+      .message = "No such application: 'ca_1'", .oauth_error = STRIPE_CONNECT_OAUTH_INVALID_CLIENT },
+    { "402 with non-string error fields: ERR_API, those fields \"\"",
+      ANSWER(402, "{\"error\":{\"type\":\"card_error\",\"code\":402,\"message\":null}}"),
+      STRIPE_CONNECT_ERR_API, 402, .out = OUT_BODY, .type = "card_error" },
     { "500 with HTML: ERR_HTTP_STATUS, the body in out", ANSWER_ID(500, HTML_500, "req_html"),
       STRIPE_CONNECT_ERR_HTTP_STATUS, 500, .out = OUT_BODY, .request_id = "req_html" },
     { "404 with an empty body: ERR_HTTP_STATUS", ANSWER(404, ""),
@@ -1100,7 +1122,7 @@ static void run_result_cases(void)
             check_wiped(&c);
             if (pass == 1) break;
             if (row->want_status != ANY_STATUS) CHECK_INT(err.http_status, row->want_status);
-            CHECK_INT(err.oauth_error, STRIPE_CONNECT_OAUTH_NONE);
+            CHECK_INT(err.oauth_error, row->oauth_error);
             CHECK_FIELD(err.type, or_empty(row->type));
             CHECK_FIELD(err.code, or_empty(row->code));
             CHECK_FIELD(err.decline_code, or_empty(row->decline_code));
@@ -1185,6 +1207,7 @@ static void app_name_with_quote(stripe_connect_client *c) { c->app_name = "My\"A
 static void app_name_with_backslash(stripe_connect_client *c) { c->app_name = "My\\App"; }
 static void app_name_with_lf(stripe_connect_client *c) { c->app_name = "MyApp\nX-Evil: 1"; }
 static void app_name_with_control(stripe_connect_client *c) { c->app_name = "My\x01" "App"; }
+static void app_name_with_utf8(stripe_connect_client *c) { c->app_name = "Caf\xC3\xA9"; }
 static void app_version_with_quote(stripe_connect_client *c)
 {
     c->app_name = "MyApp";
@@ -1288,6 +1311,7 @@ static const argument_case argument_cases[] = {
     { "app_name with '\\'", app_name_with_backslash, GOOD_POST, .want = INVALID },
     { "app_name with LF", app_name_with_lf, GOOD_POST, .want = INVALID },
     { "app_name with 0x01", app_name_with_control, GOOD_POST, .want = INVALID },
+    { "app_name with bytes above 0x7F (UTF-8)", app_name_with_utf8, GOOD_POST, .want = INVALID },
     { "app_version with '\"'", app_version_with_quote, GOOD_POST, .want = INVALID },
     { "app_version with CR LF", app_version_with_cr, GOOD_POST, .want = INVALID },
     { "app_url with '\\'", app_url_with_backslash, GOOD_POST, .want = INVALID },

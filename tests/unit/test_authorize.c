@@ -99,6 +99,11 @@ static const stripe_connect_authorize_params arrays_with_zero_counts = {
     .suggested_capabilities = card_payments_and_transfers, .suggested_capabilities_count = 0,
     .extra = two_extras, .extra_count = 0
 };
+static const char *const eleven_capabilities[] = { "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9",
+                                                    "c10" };
+static const stripe_connect_authorize_params eleven_capabilities_set = {
+    .suggested_capabilities = eleven_capabilities, .suggested_capabilities_count = 11
+};
 static const stripe_connect_authorize_params first_capability_only = {
     .suggested_capabilities = card_payments_and_transfers, .suggested_capabilities_count = 1
 };
@@ -195,6 +200,11 @@ static const url_row url_rows[] = {
     { "authorize_url: arrays with counts of 0 add nothing", NULL, &arrays_with_zero_counts, AUTHORIZE },
     { "authorize_url: suggested_capabilities_count limits the entries used", NULL, &first_capability_only,
       AUTHORIZE "&suggested_capabilities[0]=card_payments" },
+    { "authorize_url: the eleventh capability's index is [10], in decimal", NULL, &eleven_capabilities_set,
+      AUTHORIZE "&suggested_capabilities[0]=c0&suggested_capabilities[1]=c1&suggested_capabilities[2]=c2"
+      "&suggested_capabilities[3]=c3&suggested_capabilities[4]=c4&suggested_capabilities[5]=c5"
+      "&suggested_capabilities[6]=c6&suggested_capabilities[7]=c7&suggested_capabilities[8]=c8"
+      "&suggested_capabilities[9]=c9&suggested_capabilities[10]=c10" },
 
     { "authorize_url: connect_base is used as given", "http://127.0.0.1:12111", &scope_only,
       "http://127.0.0.1:12111/oauth/authorize?response_type=code&client_id=ca_123&scope=read_only" },
@@ -352,6 +362,36 @@ static void test_authorize_url_invalid_arguments(void)
     }
 }
 
+/* connect_base goes into the URL as it is: it must be printable and hold no space. */
+typedef struct bad_base_row { const char *name; const char *connect_base; } bad_base_row;
+
+static const bad_base_row bad_base_rows[] = {
+    { "authorize_url: a connect_base with a space is ERR_INVALID_ARGUMENT", "https://connect stripe.com" },
+    { "authorize_url: a connect_base with LF is ERR_INVALID_ARGUMENT", "https://connect.stripe.com\nX-Evil: 1" },
+    { "authorize_url: a connect_base with DEL (0x7F) is ERR_INVALID_ARGUMENT", "https://connect.stripe.com\x7F" },
+    { "authorize_url: an empty connect_base is ERR_INVALID_ARGUMENT", "" },
+};
+
+static void test_authorize_url_bad_connect_base(void)
+{
+    char out[512];
+    size_t i, out_len;
+    stripe_connect_client c;
+
+    for (i = 0; i < sizeof bad_base_rows / sizeof bad_base_rows[0]; i++) {
+        const bad_base_row *row = &bad_base_rows[i];
+        test_begin(row->name);
+        c = client_with("ca_123", row->connect_base);
+        memset(out, 'x', sizeof out);
+        out_len = 99999;
+        CHECK_INT(stripe_connect_authorize_url(&c, &stripe_vector, out, sizeof out, &out_len),
+                  STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+        CHECK_INT(out[0], '\0');
+        CHECK_INT(out_len, 0);
+        test_end();
+    }
+}
+
 static void authorize_url_with_client_null_is_invalid_argument(void)
 {
     char out[256];
@@ -366,6 +406,15 @@ static void authorize_url_with_out_len_null_is_invalid_argument(void)
     stripe_connect_client c = client_with("ca_123", NULL);
     CHECK_INT(stripe_connect_authorize_url(&c, &stripe_vector, out, sizeof out, NULL),
               STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+}
+
+static void authorize_url_with_out_null_and_cap_above_0_is_invalid_argument(void)
+{
+    size_t out_len = 99999;
+    stripe_connect_client c = client_with("ca_123", NULL);
+    CHECK_INT(stripe_connect_authorize_url(&c, &stripe_vector, NULL, 64, &out_len),
+              STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    CHECK_INT(out_len, 0);
 }
 
 /* ---- The secret key never appears ------------------------------------------------------------ */
@@ -434,8 +483,10 @@ void suite_authorize(void)
     RUN(authorize_url_encodes_the_client_id);
     test_each_stripe_user_field_alone();
     test_authorize_url_invalid_arguments();
+    test_authorize_url_bad_connect_base();
     RUN(authorize_url_with_client_null_is_invalid_argument);
     RUN(authorize_url_with_out_len_null_is_invalid_argument);
+    RUN(authorize_url_with_out_null_and_cap_above_0_is_invalid_argument);
     RUN(authorize_url_never_contains_the_secret_key);
     test_authorize_url_buffer_rules();
 }

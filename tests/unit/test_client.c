@@ -398,6 +398,10 @@ static const request_case request_cases[] = {
       .want = { "POST", TOKEN_URL, { AUTHORIZATION, CONTENT_TYPE, USER_AGENT },
                 "grant_type=authorization_code&code=ac_1"
                 "&assert_capabilities[0]=card_payments&assert_capabilities[1]=transfers", 80000 } },
+    { "token call: a refresh_token grant sends no code, even when one is given",
+      .call = { CALL_TOKEN, .grant_type = "refresh_token", .refresh_token = "rt_1", .code = "ac_1" },
+      .want = { "POST", TOKEN_URL, { AUTHORIZATION, CONTENT_TYPE, USER_AGENT },
+                "grant_type=refresh_token&refresh_token=rt_1", 80000 } },
     { "token call: a refresh_token grant with scope",
       .call = { CALL_TOKEN, .grant_type = "refresh_token", .refresh_token = "rt_1", .scope = "read_write" },
       .want = { "POST", TOKEN_URL, { AUTHORIZATION, CONTENT_TYPE, USER_AGENT },
@@ -702,6 +706,8 @@ static void empty_secret_key(stripe_connect_client *c) { c->secret_key = ""; }
 static void secret_key_with_crlf(stripe_connect_client *c) { c->secret_key = "sk_test_x\r\nX-Evil: 1"; }
 static void secret_key_with_lf(stripe_connect_client *c) { c->secret_key = "sk_test_x\nX-Evil: 1"; }
 static void secret_key_with_cr(stripe_connect_client *c) { c->secret_key = "sk_test_x\rX-Evil: 1"; }
+static void secret_key_with_del(stripe_connect_client *c) { c->secret_key = "sk_test_x\x7F"; }
+static void connect_base_with_space(stripe_connect_client *c) { c->connect_base = "https://connect stripe.com"; }
 static void secret_in_body_key_with_lf(stripe_connect_client *c)
 {
     c->secret_in_body = 1;
@@ -749,6 +755,8 @@ static const argument_case argument_cases[] = {
       INVALID },
     { "exchange_code: secret_key with LF", secret_key_with_lf, EXCHANGE_AC_1, 0, 0, INVALID },
     { "exchange_code: secret_key with CR", secret_key_with_cr, EXCHANGE_AC_1, 0, 0, INVALID },
+    { "exchange_code: secret_key with DEL (0x7F)", secret_key_with_del, EXCHANGE_AC_1, 0, 0, INVALID },
+    { "exchange_code: connect_base with a space", connect_base_with_space, EXCHANGE_AC_1, 0, 0, INVALID },
     { "exchange_code: secret_key with LF also when it goes in the body", secret_in_body_key_with_lf,
       EXCHANGE_AC_1, 0, 0, INVALID },
     { "exchange_code: stripe_version with CR LF", stripe_version_with_crlf, EXCHANGE_AC_1, 0, 0, INVALID },
@@ -845,6 +853,10 @@ static void request_builders_refuse_bad_arguments(void)
     CHECK_RESULT(stripe_connect_token_request_build(&c, NULL, buf, sizeof buf, &len, &prepared), INVALID);
     CHECK_RESULT(stripe_connect_token_request_build(&c, &p, buf, sizeof buf, NULL, &prepared), INVALID);
     CHECK_RESULT(stripe_connect_token_request_build(&c, &p, buf, sizeof buf, &len, NULL), INVALID);
+    /* buf NULL is a size query only with cap 0 */
+    CHECK_RESULT(stripe_connect_token_request_build(&c, &p, NULL, sizeof buf, &len, &prepared), INVALID);
+    CHECK_RESULT(stripe_connect_deauthorize_request_build(&c, "acct_1", NULL, sizeof buf, &len, &prepared),
+                 INVALID);
     p.grant_type = "password";
     CHECK_RESULT(stripe_connect_token_request_build(&c, &p, buf, sizeof buf, &len, &prepared), INVALID);
     p.grant_type = "authorization_code";

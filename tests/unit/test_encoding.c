@@ -114,6 +114,9 @@ static void percent_encode_refuses_null_arguments(void)
               STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
     CHECK_INT(stripe_connect_percent_encode("abc", 3, out, sizeof out, NULL),
               STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    /* out NULL is a size query only with cap 0 */
+    CHECK_INT(stripe_connect_percent_encode("abc", 3, NULL, sizeof out, &out_len),
+              STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
 }
 
 static void test_percent_encode_buffer_rules(void)
@@ -226,6 +229,9 @@ static void percent_decode_refuses_null_arguments(void)
     CHECK_INT(stripe_connect_percent_decode(NULL, 3, out, sizeof out, &out_len),
               STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
     CHECK_INT(stripe_connect_percent_decode("abc", 3, out, sizeof out, NULL),
+              STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    /* out NULL is a size query only with cap 0 */
+    CHECK_INT(stripe_connect_percent_decode("abc", 3, NULL, sizeof out, &out_len),
               STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
 }
 
@@ -383,6 +389,40 @@ static void form_null_key_after_an_overflow_is_still_invalid_argument(void)
     CHECK_INT(stripe_connect_form_finish(&f, &out_len), STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
 }
 
+static void form_functions_given_no_form_do_nothing_and_finish_refuses(void)
+{
+    char out[8] = "abc";
+    stripe_connect_form f;
+    size_t out_len = 99999;
+    stripe_connect_form_init(NULL, out, sizeof out);   /* nothing to do: no crash, out untouched */
+    stripe_connect_form_add(NULL, "a", "b");
+    CHECK_STR(out, "abc");
+    CHECK_INT(stripe_connect_form_finish(NULL, &out_len), STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    stripe_connect_form_init(&f, out, sizeof out);
+    stripe_connect_form_add(&f, "a", "b");
+    CHECK_INT(stripe_connect_form_finish(&f, NULL), STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+}
+
+/* The count of bytes needed stops at SIZE_MAX rather than wrapping round to a small number that
+   could pass for a fit (reachable with 32-bit size_t: a few huge values). The form's len is
+   public, so the test starts it near the top. */
+static void form_length_saturates_at_size_max_instead_of_wrapping(void)
+{
+    char out[8];
+    stripe_connect_form f;
+    size_t out_len = 0;
+    stripe_connect_form_init(&f, out, sizeof out);
+    stripe_connect_form_add(&f, "key", "value");
+    f.len = (size_t)-1 - 4;
+    stripe_connect_form_add(&f, "a", "b");      /* "&a=b": exactly fills up to SIZE_MAX */
+    CHECK(f.len == (size_t)-1);
+    stripe_connect_form_add(&f, "c", "d");      /* would wrap to 3 */
+    CHECK(f.len == (size_t)-1);
+    CHECK_INT(stripe_connect_form_finish(&f, &out_len), STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL);
+    CHECK(out_len == (size_t)-1);
+    CHECK_INT(out[0], '\0');
+}
+
 static void test_form_buffer_rules(void)
 {
     static const stripe_connect_param three[] = {
@@ -421,5 +461,7 @@ void suite_encoding(void)
     RUN(form_exactly_filled_buffer_with_its_nul_is_ok);
     test_form_null_key_or_value();
     RUN(form_null_key_after_an_overflow_is_still_invalid_argument);
+    RUN(form_functions_given_no_form_do_nothing_and_finish_refuses);
+    RUN(form_length_saturates_at_size_max_instead_of_wrapping);
     test_form_buffer_rules();
 }

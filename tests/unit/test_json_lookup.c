@@ -333,6 +333,18 @@ static const lookup_case lookup_cases[] = {
     { "a key without quotes", J("{a:1}"), "a", GET_INT, .want = MALFORMED },
     { "a capitalised literal", J("{\"a\":True}"), "a", GET_BOOL, .want = MALFORMED },
     { "an unclosed string at the end", J("{\"a\":\"x"), "a", GET_STRING, .want = MALFORMED },
+    { "a document that ends after a number's '-'", J("{\"a\":-"), "a", GET_INT, .want = MALFORMED },
+    { "a document that ends after an exponent's 'e'", J("{\"a\":1e"), "a", GET_INT, .want = MALFORMED },
+    { "a document that ends inside a UTF-8 character", J("{\"s\":\"\xE2\x82"), "s", GET_STRING,
+      .want = MALFORMED },
+    { "a document that ends after a high surrogate escape", J("{\"s\":\"\\uD83D"), "s", GET_STRING,
+      .want = MALFORMED },
+    { "a high surrogate followed by an escape below the low surrogates", J("{\"s\":\"\\uD83D\\u0041\"}"),
+      "s", GET_STRING, .want = MALFORMED },
+    { "a high surrogate followed by an escape above the low surrogates", J("{\"s\":\"\\uD83D\\uE000\"}"),
+      "s", GET_STRING, .want = MALFORMED },
+    { "an index past an invalid element: ERR_MALFORMED_JSON, not ERR_NOT_FOUND", J("{\"a\":[[1,],2]}"), "a.1",
+      GET_INT, .want = MALFORMED },
 };
 
 static void run_lookup_cases(void)

@@ -72,6 +72,10 @@ static const ok_row ok_rows[] = {
     { "parse_redirect: a repeated scope: the last one wins", "scope=read_only&code=c&scope=read_write", NULL,
       "c", "read_write", "" },
     { "parse_redirect: UTF-8 in state", "code=c&state=%E6%BC%A2", "\xe6\xbc\xa2", "c", "", "\xe6\xbc\xa2" },
+    { "parse_redirect: a key longer than any known name that starts with code is another parameter",
+      "code_and_a_much_longer_name=x&code=ac_1", NULL, "ac_1", "", "" },
+    { "parse_redirect: a key with a decoded NUL after code (code%00x) is another parameter, not a second code",
+      "code%00x=evil&code=ac_1", NULL, "ac_1", "", "" },
 };
 
 static void test_parse_redirect_ok_rows(void)
@@ -436,6 +440,23 @@ static void parse_redirect_cuts_a_description_of_plus_signs_counting_each_as_one
     CHECK_STR(out.error_description, want);
 }
 
+/* Not UTF-8 at all (600 continuation bytes, no lead byte): cut to 511 bytes as they are, not
+   walked back past the start of the field. */
+static void parse_redirect_cuts_a_description_of_only_continuation_bytes_to_511(void)
+{
+    static char input[4096], want[512];
+    size_t i, n;
+    stripe_connect_redirect out;
+    strcpy(input, "error=access_denied&error_description=");
+    n = strlen(input);
+    for (i = 0; i < 600; i++, n += 3) memcpy(input + n, "%80", 3);
+    input[n] = '\0';
+    memset(want, 0x80, 511);
+    want[511] = '\0';
+    CHECK_INT(parse(input, n, NULL, &out), STRIPE_CONNECT_ERR_OAUTH);
+    CHECK_STR(out.error_description, want);
+}
+
 /* ---- Invalid arguments ------------------------------------------------------------------------ */
 
 static void parse_redirect_with_url_null_is_invalid_argument_and_zeroes_out(void)
@@ -627,6 +648,18 @@ static void state_generate_with_client_or_out_len_null_is_invalid_argument(void)
     CHECK_INT(stripe_connect_state_generate(&c, out, sizeof out, NULL), STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
 }
 
+static void state_generate_with_out_null_and_cap_above_0_is_invalid_argument(void)
+{
+    size_t out_len = 99999;
+    fake_random f;
+    stripe_connect_client c;
+    fake_random_counting_from(&f, 0);
+    c = client_with_random(&f);
+    CHECK_INT(stripe_connect_state_generate(&c, NULL, 64, &out_len), STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    CHECK_INT(out_len, 0);
+    CHECK_INT(f.calls, 0);
+}
+
 static stripe_connect_result produce_state(const void *input, char *out, size_t cap, size_t *out_len)
 {
     fake_random f;
@@ -692,6 +725,7 @@ void suite_redirect(void)
     test_parse_redirect_oauth_rows();
     test_parse_redirect_description_is_cut();
     RUN(parse_redirect_cuts_a_description_of_plus_signs_counting_each_as_one_space);
+    RUN(parse_redirect_cuts_a_description_of_only_continuation_bytes_to_511);
     RUN(parse_redirect_with_url_null_is_invalid_argument_and_zeroes_out);
     RUN(parse_redirect_with_out_null_is_invalid_argument);
 
@@ -702,6 +736,7 @@ void suite_redirect(void)
     RUN(state_generate_without_a_callback_is_invalid_argument_with_out_empty);
     RUN(state_generate_with_a_failing_callback_is_err_random_with_out_empty);
     RUN(state_generate_with_client_or_out_len_null_is_invalid_argument);
+    RUN(state_generate_with_out_null_and_cap_above_0_is_invalid_argument);
     test_state_generate_buffer_rules();
 
     test_state_equal_rows();

@@ -316,11 +316,15 @@ static const failure_case failure_cases[] = {
       BODY("{\"error\":\"invalid_client\"}garbage"), HTTP_STATUS },
     { "400 with an OAuth error holding invalid UTF-8 is ERR_HTTP_STATUS (not valid JSON)", 400,
       BODY("{\"error\":\"invalid_grant\",\"error_description\":\"\xFF\"}"), HTTP_STATUS },
+    { "400 with an API error object holding an invalid value is ERR_HTTP_STATUS (not valid JSON)", 400,
+      BODY("{\"error\":{\"type\":\"api_error\",\"extra\":[1,]}}"), HTTP_STATUS },
     { "status 100 is not 2xx", 100, WITH_USER_ID("acct_1"), HTTP_STATUS },
     { "status 199 is not 2xx", 199, WITH_USER_ID("acct_1"), HTTP_STATUS },
     { "status 300 is not 2xx", 300, WITH_USER_ID("acct_1"), HTTP_STATUS },
     { "status 302 with an empty body is ERR_HTTP_STATUS", 302, BODY(""), HTTP_STATUS },
     /* Rule 3: a 2xx body that is not valid JSON. */
+    { "200 with an API error object holding an invalid value is ERR_MALFORMED_JSON", 200,
+      BODY("{\"error\":{\"type\":\"api_error\",\"extra\":[1,]}}"), MALFORMED },
     { "200 with an empty body is ERR_MALFORMED_JSON", 200, BODY(""), MALFORMED },
     { "200 with only whitespace is ERR_MALFORMED_JSON", 200, BODY(" \t\r\n"), MALFORMED },
     { "200 with HTML is ERR_MALFORMED_JSON", 200, BODY("<html></html>"), MALFORMED },
@@ -604,6 +608,9 @@ static const stripe_error_case stripe_error_cases[] = {
       .code = "invalid_request", .message = "Try later" },
     { "an OAuth error without error_description has message \"\"", 400, BODY("{\"error\":\"invalid_grant\"}"),
       STRIPE_CONNECT_ERR_OAUTH, STRIPE_CONNECT_OAUTH_INVALID_GRANT, .code = "invalid_grant" },
+    { "an error_description that is not a string is skipped: message \"\"", 400,
+      BODY("{\"error\":\"invalid_grant\",\"error_description\":42}"),
+      STRIPE_CONNECT_ERR_OAUTH, STRIPE_CONNECT_OAUTH_INVALID_GRANT, .code = "invalid_grant" },
     { "error_description is unescaped", 400,
       OAUTH_ERROR("invalid_grant", "Code \\\"ac_1\\\" already used\\n\\u00e9\\ud83d\\ude00 a\\/b\\\\c"),
       STRIPE_CONNECT_ERR_OAUTH, STRIPE_CONNECT_OAUTH_INVALID_GRANT,
@@ -656,6 +663,10 @@ static const stripe_error_case stripe_error_cases[] = {
       .code = "c", .type = "api_error", .decline_code = "d", .param = "p", .message = "m" },
     { "an empty API error object is ERR_API with empty fields", 500, BODY("{\"error\":{}}"),
       STRIPE_CONNECT_ERR_API, STRIPE_CONNECT_OAUTH_NONE, .message = "" },
+    { "known API error fields that are not strings are skipped, the others read", 402,
+      BODY("{\"error\":{\"code\":42,\"type\":\"card_error\",\"message\":null,\"param\":[\"source\"],"
+           "\"decline_code\":{\"x\":\"y\"}}}"),
+      STRIPE_CONNECT_ERR_API, STRIPE_CONNECT_OAUTH_NONE, .type = "card_error" },
     { "nested unknown fields in an API error are skipped", 400, BODY(
         "{\"error\":{\"type\":\"invalid_request_error\",\"extra\":{\"message\":\"no\",\"a\":[1,{\"b\":null}]},"
         "\"message\":\"yes\"},\"other\":[]}"),
@@ -1114,6 +1125,16 @@ static void deauthorize_arguments_are_checked(void)
                  STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
 }
 
+static void deauthorize_body_null_with_length_0_is_an_empty_body(void)
+{
+    stripe_connect_error err;
+    memset(&err, 0xAA, sizeof err);
+    CHECK_RESULT(stripe_connect_parse_deauthorize_response(200, NULL, 0, "acct_1", &err), MALFORMED);
+    check_error_plain(&err, 200);
+    CHECK_RESULT(stripe_connect_parse_deauthorize_response(404, NULL, 0, "acct_1", &err), HTTP_STATUS);
+    check_error_plain(&err, 404);
+}
+
 void suite_token_response(void)
 {
     run_ok_cases();
@@ -1130,4 +1151,5 @@ void suite_token_response(void)
     RUN(body_without_nul_is_read_exactly);
     run_deauthorize_cases();
     RUN(deauthorize_arguments_are_checked);
+    RUN(deauthorize_body_null_with_length_0_is_an_empty_body);
 }
