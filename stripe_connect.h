@@ -220,7 +220,7 @@ extern "C" {
                                           the design: a CSPRNG not ready yet is worth its own
                                           answer; try again later).
    STRIPE_CONNECT_ERR_NOT_FOUND:          the JSON lookup found no value at the path (an addition). */
-#define STRIPE_CONNECT_RESULT_ENUM_ENTRY(name, value, text) name = value,
+#define STRIPE_CONNECT_RESULT_ENUM_ENTRY(name, value, text) name = (value),
 typedef enum stripe_connect_result {
     STRIPE_CONNECT_RESULT_LIST(STRIPE_CONNECT_RESULT_ENUM_ENTRY)
     STRIPE_CONNECT_RESULT_SENTINEL = -17   /* not a result: ends the list (C89 allows no trailing comma) */
@@ -1210,7 +1210,7 @@ enum scn_json_token {
 };
 /* What the scanner expects next. */
 enum scn_json_expect {
-    SCN_EXPECT_VALUE, SCN_EXPECT_FIRST_VALUE, SCN_EXPECT_KEY, SCN_EXPECT_FIRST_KEY,
+    SCN_EXPECT_VALUE, SCN_EXPECT_FIRST_VALUE, SCN_EXPECT_FIRST_KEY,
     SCN_EXPECT_AFTER_VALUE, SCN_EXPECT_NOTHING, SCN_EXPECT_BROKEN
 };
 
@@ -1438,8 +1438,6 @@ SCN_PRIVATE int scn_json_next(scn_json *j)
     case SCN_EXPECT_FIRST_KEY:
         if (*j->at == '}') return scn_json_close(j);
         return scn_json_key(j);
-    case SCN_EXPECT_KEY:
-        return scn_json_key(j);
     case SCN_EXPECT_FIRST_VALUE:
         if (*j->at == ']') return scn_json_close(j);
         return scn_json_value(j);
@@ -1508,7 +1506,6 @@ SCN_PRIVATE size_t scn_json_next_piece(scn_json_pieces *p, const char **piece)
     static const char plain[] = "\"\\/\b\f\n\r\t", escapes[] = "\"\\/bfnrt";
     const char *run = p->at;
     unsigned long cp, low;
-    size_t i = 0;
     while (run < p->end && *run != '\\') run++;
     if (run > p->at || run == p->end) {
         *piece = p->at;
@@ -1517,6 +1514,7 @@ SCN_PRIVATE size_t scn_json_next_piece(scn_json_pieces *p, const char **piece)
     }
     *piece = p->buf;
     if (run[1] != 'u') {
+        size_t i = 0;
         while (escapes[i] != run[1]) i++;
         p->buf[0] = plain[i];
         p->at = run + 2;
@@ -1818,17 +1816,24 @@ SCN_PRIVATE int scn_client_can_request(const stripe_connect_client *c)
            scn_is_optional_value(c->stripe_version, 0);
 }
 
-SCN_PRIVATE int scn_token_params_valid(const stripe_connect_token_params *p)
+/* Checks p and names the grant's own parameter (*grant_key, *grant_value): "code" for
+   authorization_code, "refresh_token" for refresh_token. One decision for the check and the
+   body, so the body cannot take a parameter the check did not see. */
+SCN_PRIVATE int scn_token_params_valid(const stripe_connect_token_params *p, const char **grant_key,
+                                       const char **grant_value)
 {
     size_t i;
     if (p->grant_type == NULL) return 0;
     if (scn_str_equal(p->grant_type, "authorization_code")) {
-        if (p->code == NULL || p->code[0] == '\0') return 0;
+        *grant_key = "code";
+        *grant_value = p->code;
     } else if (scn_str_equal(p->grant_type, "refresh_token")) {
-        if (p->refresh_token == NULL || p->refresh_token[0] == '\0') return 0;
+        *grant_key = "refresh_token";
+        *grant_value = p->refresh_token;
     } else {
         return 0;
     }
+    if (*grant_value == NULL || (*grant_value)[0] == '\0') return 0;
     if (p->assert_capabilities_count > 0 && p->assert_capabilities == NULL) return 0;
     for (i = 0; i < p->assert_capabilities_count; i++)
         if (p->assert_capabilities[i] == NULL) return 0;
@@ -1879,7 +1884,7 @@ SCN_PRIVATE stripe_connect_result scn_prepare_post(stripe_connect_form *w, const
     return STRIPE_CONNECT_OK;
 }
 
-SCN_PRIVATE int scn_build_arguments_valid(const stripe_connect_client *c, char *buf, size_t cap,
+SCN_PRIVATE int scn_build_arguments_valid(const stripe_connect_client *c, const char *buf, size_t cap,
                                           size_t *out_len, stripe_connect_prepared_request *out)
 {
     if (out_len != NULL) *out_len = 0;
@@ -1893,16 +1898,15 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_request_build(cons
 {
     stripe_connect_form w;
     size_t authorization_at, body_at, i;
-    if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || p == NULL || !scn_token_params_valid(p))
+    const char *grant_key = NULL, *grant_value = NULL;
+    if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || p == NULL ||
+        !scn_token_params_valid(p, &grant_key, &grant_value))
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     scn_writer_init(&w, buf, cap);
     authorization_at = scn_put_post_start(&w, c, "/oauth/token", !c->secret_in_body);
     body_at = w.len;
     scn_put_pair(&w, body_at, "grant_type", p->grant_type);
-    if (p->code != NULL && scn_str_equal(p->grant_type, "authorization_code"))
-        scn_put_pair(&w, body_at, "code", p->code);
-    else
-        scn_put_pair(&w, body_at, "refresh_token", p->refresh_token);
+    scn_put_pair(&w, body_at, grant_key, grant_value);
     scn_put_pair_if_set(&w, body_at, "scope", p->scope);
     for (i = 0; i < p->assert_capabilities_count; i++)
         scn_put_indexed_pair(&w, body_at, "assert_capabilities", i, p->assert_capabilities[i]);
@@ -2020,7 +2024,8 @@ SCN_PRIVATE stripe_connect_result scn_call(stripe_connect_client *c, const strip
     if (r != STRIPE_CONNECT_OK) return r;
     scn_copy_request_id(request_id, res.request_id, sizeof request_id);
     r = parse(&res, out, context, err);
-    if (err != NULL) STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
+    /* The string only: the bytes of request_id past its NUL were never written. */
+    if (err != NULL) scn_copy_request_id(err->request_id, request_id, sizeof err->request_id);
     return r;
 }
 
@@ -2117,8 +2122,8 @@ SCN_PRIVATE int scn_segment_index(const char *segment, size_t n, size_t *index)
    member's first token, SCN_JSON_END when there is no such member, or SCN_JSON_ERROR. */
 SCN_PRIVATE int scn_json_enter(scn_json *j, int token, const char *segment, size_t n)
 {
-    size_t index = 0, position;
     if (token == SCN_JSON_ARRAY) {
+        size_t index = 0, position;
         if (!scn_segment_index(segment, n, &index)) return SCN_JSON_END;
         for (position = 0;; position++) {
             token = scn_json_next(j);
@@ -2555,10 +2560,11 @@ SCN_PRIVATE void scn_store_be32(unsigned char *p, uint32_t v)
 
 SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], const unsigned char block[64])
 {
-    uint32_t w[16], v[8], t1, t2;
+    uint32_t w[16], v[8];
     size_t i;
     for (i = 0; i < 8; i++) v[i] = state[i];
     for (i = 0; i < 64; i++) {
+        uint32_t t1, t2;
         if (i < 16) {
             w[i] = scn_load_be32(block + 4 * i);
         } else {
