@@ -385,7 +385,10 @@ typedef struct stripe_connect_redirect {
                           state or error, a value too long for its field,
                           neither or both of code and error, or empty input;
    ERR_STATE_MISMATCH     expected_state is not NULL and state is missing or
-                          differs (also for error redirects): drop the request;
+                          differs (also for error redirects): drop the request.
+                          NULL skips the check: pass it only when you compare
+                          out->state yourself, never because a session lookup
+                          came back empty (that is a mismatch, not "no check");
    ERR_OAUTH              Stripe redirected with an error (access_denied when
                           the user declined): out->error, error_code and
                           error_description are set;
