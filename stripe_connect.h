@@ -555,7 +555,8 @@ typedef struct stripe_connect_webhook_event {
     char object_id[STRIPE_CONNECT_FIELD_MAX];  /* data.object.id, "" when absent */
 } stripe_connect_webhook_event;
 
-/* Reads an event's id, type, account and data.object.id (verify it first). Results: OK;
+/* Reads an event's id, type, account and data.object.id (verify it first); account and
+   data.object.id may be absent or null (""). Results: OK;
    ERR_MALFORMED_JSON; ERR_UNEXPECTED_RESPONSE (no string id or type, a field of the wrong type
    or too long); ERR_INVALID_ARGUMENT. On every error *out is zeroed. */
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_event_read(const char *payload, size_t len,
@@ -2788,13 +2789,23 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_verify(const cha
     return STRIPE_CONNECT_OK;
 }
 
-/* Copies an optional string at path; "" when absent. */
+/* 1 when the value at path is null (the document is known to be valid JSON). */
+SCN_PRIVATE int scn_json_is_null(const char *json, size_t len, const char *path)
+{
+    scn_json j;
+    int token;
+    return scn_json_lookup(&j, json, len, path, &token) == STRIPE_CONNECT_OK && token == SCN_JSON_NULL;
+}
+
+/* Copies a string at path; an optional one may be absent or null (as in the token parser): "". */
 SCN_PRIVATE stripe_connect_result scn_event_field(const char *payload, size_t len, const char *path, char *out,
                                                   size_t cap, int required)
 {
     size_t n;
     stripe_connect_result r = stripe_connect_json_get_string(payload, len, path, out, cap, &n);
-    if (r == STRIPE_CONNECT_ERR_NOT_FOUND && !required) return STRIPE_CONNECT_OK;
+    if (!required && (r == STRIPE_CONNECT_ERR_NOT_FOUND ||
+                      (r == STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE && scn_json_is_null(payload, len, path))))
+        return STRIPE_CONNECT_OK;
     if (r == STRIPE_CONNECT_ERR_NOT_FOUND || r == STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL) return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
     return r;
 }

@@ -777,6 +777,19 @@ static void test_event_read_optional_fields_absent(void)
     CHECK_FIELD(event.object_id, "");
 }
 
+/* null counts as absent for the optional fields, as in the token parser; not for id and type. */
+static void test_event_read_optional_fields_null(void)
+{
+    stripe_connect_webhook_event event;
+    CHECK_RESULT(read_event(S("{\"id\":\"evt_1\",\"type\":\"t\",\"account\":null,"
+                              "\"data\":{\"object\":{\"id\":null}}}"), &event), OK);
+    CHECK_FIELD(event.id, "evt_1");
+    CHECK_FIELD(event.account, "");
+    CHECK_FIELD(event.object_id, "");
+    CHECK_RESULT(read_event(S("{\"id\":\"evt_1\",\"type\":null}"), &event), UNEXPECTED);
+    CHECK(all_zero(&event, sizeof event));
+}
+
 /* Every error: the result, and *out zeroed whatever it held. */
 static void test_event_read_errors(void)
 {
@@ -915,6 +928,7 @@ void suite_webhook(void)
     RUN(test_event_read_deauthorized);
     RUN(test_event_read_pretty_printed_and_escaped);
     RUN(test_event_read_optional_fields_absent);
+    RUN(test_event_read_optional_fields_null);
     test_event_read_errors();
     test_event_read_field_lengths();
     RUN(test_event_read_invalid_arguments);
