@@ -746,10 +746,30 @@ SCN_PRIVATE stripe_connect_result scn_finish(stripe_connect_form *w, size_t *out
 /* ---- Percent-encoding ------------------------------------------------------------------------------ */
 static const char scn_hex_upper[] = "0123456789ABCDEF";
 
+/* One lookup per byte on the hot paths (URL encoding, JSON string scanning). */
+enum { SCN_JSON_PLAIN = 1, SCN_UNRESERVED = 2 };   /* a JSON string byte needing no check; A-Z a-z 0-9 - . _ ~ */
+static const unsigned char scn_char_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 1,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1,
+    1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 0, 1, 1, 3,
+    1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 3, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
 SCN_PRIVATE int scn_is_unreserved(unsigned char ch)
 {
-    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-           ch == '-' || ch == '.' || ch == '_' || ch == '~';
+    return scn_char_class[ch] & SCN_UNRESERVED;
 }
 
 /* Keys keep '[' and ']' so that nested keys read as Stripe documents them. */
@@ -1316,7 +1336,7 @@ SCN_PRIVATE int scn_json_scan_string(scn_json *j)
     j->escaped = 0;
     for (;;) {
         size_t n;
-        while (p < j->end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') p++;
+        while (p < j->end && (scn_char_class[*p] & SCN_JSON_PLAIN)) p++;
         if (p >= j->end || *p < 0x20) return 0;
         if (*p == '"') break;
         if (*p == '\\') {
@@ -1541,6 +1561,10 @@ SCN_PRIVATE void scn_json_put_string(const scn_json *j, stripe_connect_form *w, 
     scn_json_pieces p;
     const char *piece;
     size_t n;
+    if (!j->escaped) {                                   /* the scanner saw no backslash */
+        scn_put(w, j->text, j->text_len);
+        return;
+    }
     scn_json_pieces_init(&p, j);
     while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(w, piece, n);
     if (p.has_nul) *has_nul = 1;
@@ -1784,8 +1808,10 @@ SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_token_response(int http_status,
         const char *body, size_t len, stripe_connect_token *out, stripe_connect_error *err)
 {
-    scn_parse_begin(http_status, out, sizeof *out, err);
-    if (out == NULL || (body == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (out == NULL || (body == NULL && len > 0)) {
+        scn_parse_begin(http_status, out, sizeof *out, err);   /* scn_parse_answer does it otherwise */
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    }
     return scn_parse_answer(http_status, body != NULL ? body : "", len, scn_token_fields,
                             sizeof scn_token_fields / sizeof scn_token_fields[0], (char *)out, sizeof *out, err);
 }
@@ -1795,8 +1821,10 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_respon
 {
     char answered[STRIPE_CONNECT_FIELD_MAX];
     stripe_connect_result r;
-    scn_parse_begin(http_status, NULL, 0, err);
-    if (stripe_user_id == NULL || (body == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (stripe_user_id == NULL || (body == NULL && len > 0)) {
+        scn_parse_begin(http_status, NULL, 0, err);
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    }
     r = scn_parse_answer(http_status, body != NULL ? body : "", len, scn_deauthorize_fields, 1,
                          answered, sizeof answered, err);
     if (r == STRIPE_CONNECT_OK && !scn_str_equal(answered, stripe_user_id)) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
