@@ -15,6 +15,8 @@
    STRIPE_AUTHORIZE_BASE: where the browser is sent for the authorize page (unset: the connect
    base). Only a local stand-in needs it: its authorize page is reached over plain HTTP on
    loopback, while the code exchange still goes over verified TLS to STRIPE_CONNECT_BASE.
+   STRIPE_WEBHOOK_SECRET is the webhook endpoint's signing secret (whsec_...); unset, POST
+   /webhook answers 503.
 
    What it does:
      GET /          a page with the button (id "connect") linking to a fresh authorize URL
@@ -24,21 +26,31 @@
                     as the expected one (compared in constant time by the library), exchanges the
                     code once, and shows the account id (id "account") or the error (id "error").
                     The cookie is cleared and the state remembered as used, so a reload, a second
-                    tab or a replayed URL cannot exchange anything again.
+                    tab or a replayed URL cannot exchange anything again. The account id and its
+                    tokens are kept in memory (the last account connected; a platform would keep
+                    every one in its database), and GET / then shows the id (id "account").
+     POST /webhook  Stripe's events: a body of at most 64 KiB with a Content-Length, verified with
+                    the Stripe-Signature header against STRIPE_WEBHOOK_SECRET (300 s tolerance);
+                    a bad signature or a stale timestamp is 400 and changes nothing. Every verified
+                    event is answered 200 {"received":true} (Stripe retries anything else); on
+                    account.application.deauthorized, GET / names the account as disconnected
+                    (id "disconnected"), and when it is the account held, its tokens are wiped.
 
    How it is built, for a reader who wants to copy from it:
      - one request at a time, HTTP/1.1 with Connection: close, on 127.0.0.1 only; up to
        MAX_CONNECTIONS accepted connections wait for their request at once, each with its own
        deadline, so an idle or slow connection (browsers open spare ones) delays no one;
      - a request line and headers over REQUEST_MAX bytes, a malformed request, a method other
-       than GET, or an unexpected Host (DNS rebinding) is answered 4xx and the server goes on;
+       than GET (POST on /webhook), a webhook body without a Content-Length or over
+       WEBHOOK_BODY_MAX bytes, or an unexpected Host (DNS rebinding) is answered 4xx and the
+       server goes on; a body is read, like the headers, without holding up other connections;
      - html_escape() is the one escaper: every value a page shows goes through it;
      - pages carry a Content-Security-Policy without scripts, Referrer-Policy: no-referrer (the
        callback URL holds the code) and Cache-Control: no-store;
      - SIGINT and SIGTERM are blocked except while the server waits (pselect), so a request in
        progress finishes; then it closes every socket and exits 0;
-     - the secret key, the code and the tokens are never printed or shown; the library wipes its
-       scratch buffer after every call, and this file wipes its own copies.
+     - the secret key, the webhook secret, the code and the tokens are never printed or shown;
+       the library wipes its scratch buffer after every call, and this file wipes its own copies.
 
    FOR TRYING THE FLOW, NOT FOR PRODUCTION AS IS: a real platform serves this over HTTPS (behind
    a TLS proxy: set STRIPE_REDIRECT_URI to the public https URL, and the cookie gets Secure), keeps
@@ -86,6 +98,10 @@
 #define USED_STATE_COUNT 64        /* states already used, refused if they come back */
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 #define DEFAULT_TIMEOUT_MS 80000ul
+#define WEBHOOK_PATH "/webhook"
+#define WEBHOOK_BODY_MAX (64u * 1024u)     /* Stripe's events are a few KiB */
+#define WEBHOOK_TOLERANCE_SECONDS 300      /* as Stripe's own libraries */
+#define DEAUTHORIZED_EVENT "account.application.deauthorized"
 
 #define SECURITY_HEADERS                                                                      \
     "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:; " \
@@ -106,18 +122,10 @@ typedef enum transport_kind { TRANSPORT_CURL, TRANSPORT_MBEDTLS } transport_kind
 /* The environment; a variable that is unset or empty is NULL. */
 typedef struct settings {
     const char *client_id, *secret_key, *connect_base, *api_base, *ca_file, *redirect_uri,
-               *authorize_base;
+               *authorize_base, *webhook_secret;
     transport_kind transport;
     unsigned long timeout_ms;
 } settings;
-
-/* A connection accepted and waiting for its request. */
-typedef struct connection {
-    int fd;                        /* -1: the slot is free */
-    long long deadline_ms;         /* the request must have arrived by then (monotonic clock) */
-    size_t len;
-    char data[REQUEST_MAX + 1];
-} connection;
 
 /* A request, parsed in place in its connection's buffer. */
 typedef struct request {
@@ -127,7 +135,22 @@ typedef struct request {
     const char *host;              /* NULL when absent */
     const char *state_cookie;      /* the stripe_connect_state cookie, when exactly one came */
     int state_cookies;             /* how many stripe_connect_state cookies came */
+    const char *content_length;    /* the header's value; NULL when absent */
+    const char *stripe_signature;  /* the Stripe-Signature header; NULL when absent */
+    int transfer_encoding;         /* 1: a Transfer-Encoding header came (chunked bodies are not read) */
 } request;
+
+/* A connection accepted and waiting for its request: the headers, then (POST /webhook) a body. */
+typedef struct connection {
+    int fd;                        /* -1: the slot is free */
+    long long deadline_ms;         /* the request must have arrived by then (monotonic clock) */
+    size_t len;
+    char data[REQUEST_MAX + 1];
+    int reading_body;              /* 1: the headers are parsed into pending, the body is due */
+    request pending;               /* points into data */
+    size_t body_len, body_expected;
+    char body[WEBHOOK_BODY_MAX];
+} connection;
 
 /* An answer being written: overflow makes it a 500 instead of a cut page. */
 typedef struct page {
@@ -150,6 +173,8 @@ typedef struct server {
     int secure_cookie;             /* the redirect URI is https: the cookie gets Secure */
     char used_states[USED_STATE_COUNT][STATE_MAX + 1];
     size_t used_next;
+    stripe_connect_token held;     /* the last account connected and its tokens; "" id: none */
+    char disconnected[64];         /* the last account a deauthorization event named; "": none */
     connection connections[MAX_CONNECTIONS];
 } server;
 
@@ -250,8 +275,11 @@ static void print_help(void)
            "  STRIPE_TIMEOUT_MS      per request to Stripe, default 80000\n"
            "  STRIPE_REDIRECT_URI    unset: http://127.0.0.1:P/callback (must be registered with Stripe)\n"
            "  STRIPE_AUTHORIZE_BASE  where the browser goes to approve; unset: the connect base\n"
-           "                         (a local stand-in's plain-HTTP port: http://localhost:... only)\n\n"
-           "Pages: GET / (the button, id \"connect\"), GET <redirect path> (id \"account\" or \"error\").\n"
+           "                         (a local stand-in's plain-HTTP port: http://localhost:... only)\n"
+           "  STRIPE_WEBHOOK_SECRET  the webhook endpoint's whsec_...; unset: POST /webhook answers 503\n\n"
+           "Pages: GET / (the button, id \"connect\"; the account held, id \"account\", or the one\n"
+           "disconnected, id \"disconnected\"), GET <redirect path> (id \"account\" or \"error\").\n"
+           "POST /webhook: Stripe's events, verified; account.application.deauthorized forgets the account.\n"
            "SIGINT or SIGTERM stops it (exit 0).\n",
            WEB_NAME, STRIPE_CONNECT_VERSION, WEB_NAME);
 }
@@ -305,6 +333,7 @@ static int read_settings(settings *s)
     s->ca_file = environment("STRIPE_CA_FILE");
     s->redirect_uri = environment("STRIPE_REDIRECT_URI");
     s->authorize_base = environment("STRIPE_AUTHORIZE_BASE");
+    s->webhook_secret = environment("STRIPE_WEBHOOK_SECRET");
     if (s->client_id == NULL) return usage_line("STRIPE_CLIENT_ID is not set (the platform's ca_...)");
     if (s->secret_key == NULL) return usage_line("STRIPE_SECRET_KEY is not set (the platform's sk_...)");
     if (transport == NULL || strcmp(transport, "curl") == 0) s->transport = TRANSPORT_CURL;
@@ -481,6 +510,8 @@ static const char page_head[] =
     "  dl { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; margin: 0 0 1rem; }\n"
     "  dt { color: #6a7383; } dd { margin: 0; word-break: break-word; }\n"
     "  #error dl { margin: .5rem 0 0; }\n"
+    "  .held { margin: 1.5rem 0 0; padding: 1.25rem 0 0; border-top: 1px solid #ebeef1; }\n"
+    "  #disconnected p:last-child { margin: 0; }\n"
     "</style>\n";
 
 static void page_start(page *p, const char *title)
@@ -551,7 +582,10 @@ static void close_connection(connection *c)
     close(c->fd);
     c->fd = -1;
     c->len = 0;
+    c->reading_body = 0;
+    c->body_len = c->body_expected = 0;
     stripe_connect_wipe(c->data, sizeof c->data);   /* it held the code */
+    stripe_connect_wipe(&c->pending, sizeof c->pending);
 }
 
 static const char *reason_phrase(int status)
@@ -563,16 +597,30 @@ static const char *reason_phrase(int status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }
 }
 
 /* Writes the answer: status, headers (extra_headers: complete "Name: value\r\n" lines or ""),
-   and the page; a page that overflowed becomes a 500. */
-static void respond(connection *c, int status, const char *extra_headers, page *p)
+   and the body; then ends the connection. */
+static void send_answer(connection *c, int status, const char *content_type, const char *extra_headers,
+                        const char *body, size_t body_len)
 {
     char head[1024];
-    int n;
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %lu\r\n"
+                     "Connection: close\r\n" SECURITY_HEADERS "%s\r\n",
+                     status, reason_phrase(status), content_type, (unsigned long)body_len, extra_headers);
+    if (n > 0 && (size_t)n < sizeof head && send_all(c->fd, head, (size_t)n) == 0) send_all(c->fd, body, body_len);
+    close_connection(c);
+}
+
+/* A page as the answer; a page that overflowed becomes a 500. */
+static void respond(connection *c, int status, const char *extra_headers, page *p)
+{
     if (p->overflow) {
         page_start(p, "Error");
         page_add(p, "<h1>The page did not fit</h1>\n");
@@ -580,17 +628,29 @@ static void respond(connection *c, int status, const char *extra_headers, page *
         status = 500;
         extra_headers = "";
     }
-    n = snprintf(head, sizeof head,
-                 "HTTP/1.1 %d %s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %lu\r\n"
-                 "Connection: close\r\n" SECURITY_HEADERS "%s%s\r\n",
-                 status, reason_phrase(status), (unsigned long)p->len,
-                 status == 405 ? "Allow: GET\r\n" : "", extra_headers);
-    if (n > 0 && (size_t)n < sizeof head && send_all(c->fd, head, (size_t)n) == 0) send_all(c->fd, p->data, p->len);
-    close_connection(c);
+    send_answer(c, status, "text/html; charset=utf-8", extra_headers, p->data, p->len);
 }
 
-/* A short page for the answers that are not the flow's: 400, 404, 405, 408, 500. */
+/* The answers of POST /webhook are JSON for the sender (Stripe), not pages: json is a constant
+   this file wrote; what is logged is the line for the server's output. */
+static void respond_json(connection *c, const request *r, int status, const char *json, const char *logged)
+{
+    log_request(r, status, logged);
+    send_answer(c, status, "application/json", "", json, strlen(json));
+}
+
+static void respond_problem_with(connection *c, const request *r, int status, const char *explanation,
+                                 const char *extra_headers);
+
+/* A short page for the answers that are not the flow's: 400, 404, 408, 500. */
 static void respond_problem(connection *c, const request *r, int status, const char *explanation)
+{
+    respond_problem_with(c, r, status, explanation, "");
+}
+
+/* The same with headers of its own, such as 405's Allow. */
+static void respond_problem_with(connection *c, const request *r, int status, const char *explanation,
+                                 const char *extra_headers)
 {
     page *p = &answer_page;
     char title[64];
@@ -603,7 +663,7 @@ static void respond_problem(connection *c, const request *r, int status, const c
     page_add(p, "</p>\n<a class=\"button secondary\" href=\"/\">Back to the start</a>\n");
     page_end(p);
     log_request(r, status, explanation);
-    respond(c, status, "", p);
+    respond(c, status, extra_headers, p);
 }
 
 /* ---- Requests --------------------------------------------------------------------------------------- */
@@ -717,6 +777,20 @@ static int parse_request(char *data, request *r, const char **why)
             r->host = value;
         } else if (equal_ignoring_case(line, "cookie", 7)) {
             scan_cookies(r, value);
+        } else if (equal_ignoring_case(line, "content-length", 15)) {
+            if (r->content_length != NULL) {            /* two lengths: a smuggling attempt */
+                *why = "two Content-Length headers";
+                return 400;
+            }
+            r->content_length = value;
+        } else if (equal_ignoring_case(line, "transfer-encoding", 18)) {
+            r->transfer_encoding = 1;
+        } else if (equal_ignoring_case(line, "stripe-signature", 17)) {
+            if (r->stripe_signature != NULL) {
+                *why = "two Stripe-Signature headers";
+                return 400;
+            }
+            r->stripe_signature = value;
         }
     }
     return line == NULL ? 400 : 0;
@@ -776,6 +850,27 @@ static int moved_to_redirect_host(server *s, connection *c, const request *r)
     return 1;
 }
 
+/* What the server holds: the account connected last (id "account"), and the account the last
+   deauthorization event named (id "disconnected"). */
+static void page_account_state(const server *s, page *p)
+{
+    if (s->held.stripe_user_id[0] != '\0') {
+        page_add(p, "<section class=\"held\">\n<p class=\"eyebrow status-ok\">Connected now</p>\n"
+                    "<code id=\"account\" class=\"account\">");
+        html_escape(p, s->held.stripe_user_id);
+        page_add(p, "</code>\n<p class=\"fine\">Its tokens are kept in this server's memory. If the account "
+                    "disconnects the platform on Stripe, Stripe sends <code>" DEAUTHORIZED_EVENT "</code> to "
+                    "<code>POST " WEBHOOK_PATH "</code> and they are forgotten.</p>\n</section>\n");
+    }
+    if (s->disconnected[0] != '\0') {
+        page_add(p, "<section id=\"disconnected\" class=\"held\" role=\"status\">\n"
+                    "<p class=\"eyebrow status-error\">Disconnected</p>\n<p><code>");
+        html_escape(p, s->disconnected);
+        page_add(p, "</code> disconnected the platform on Stripe (<code>" DEAUTHORIZED_EVENT "</code>, "
+                    "signature verified); its tokens were wiped.</p>\n</section>\n");
+    }
+}
+
 static void serve_index(server *s, connection *c, const request *r)
 {
     stripe_connect_authorize_params params;
@@ -812,6 +907,7 @@ static void serve_index(server *s, connection *c, const request *r)
     page_add(p, "</code> to approve platform <code>");
     html_escape(p, s->env.client_id);
     page_add(p, "</code> with scope <code>read_write</code>.</p>\n");
+    page_account_state(s, p);
     page_end(p);
     log_request(r, 200, "a fresh state and authorize URL");
     respond(c, 200, cookie, p);
@@ -890,6 +986,15 @@ static void serve_connected(connection *c, const request *r, const stripe_connec
     respond(c, 200, extra_headers, p);
 }
 
+/* Keeps the account and its tokens (what a platform stores in its database), in place of the
+   one held before. */
+static void hold_account(server *s, const stripe_connect_token *token)
+{
+    stripe_connect_wipe(&s->held, sizeof s->held);
+    s->held = *token;
+    if (strcmp(s->disconnected, token->stripe_user_id) == 0) s->disconnected[0] = '\0';   /* it is back */
+}
+
 static void serve_callback(server *s, connection *c, const request *r)
 {
     static const char clear_cookie[] =
@@ -933,6 +1038,7 @@ static void serve_callback(server *s, connection *c, const request *r)
         memset(&err, 0, sizeof err);
         f.result = stripe_connect_exchange_code(&s->client, redirect.code, &token, &err);   /* once */
         if (f.result == STRIPE_CONNECT_OK) {
+            hold_account(s, &token);
             serve_connected(c, r, &token, clear_cookie);
         } else {
             const char *diagnostic = transport_diagnostic(s);
@@ -955,6 +1061,87 @@ static void serve_callback(server *s, connection *c, const request *r)
     stripe_connect_wipe(&redirect, sizeof redirect);
 }
 
+/* ---- POST /webhook: Stripe's events ------------------------------------------------------------------ */
+
+/* A copy for the server's output: a value from an event may hold anything, a log line must not. */
+static void printable_copy(char *out, size_t cap, const char *text)
+{
+    size_t n = 0;
+    for (; *text != '\0' && n + 1 < cap; text++)
+        out[n++] = ((unsigned char)*text < 0x20 || (unsigned char)*text >= 0x7f) ? '?' : *text;
+    out[n] = '\0';
+}
+
+/* The account disconnected the platform: its tokens are wiped (a platform would delete them and
+   stop acting for it), and the page names it. An event for an account not held is recorded too. */
+static void forget_account(server *s, const char *account)
+{
+    if (strcmp(s->held.stripe_user_id, account) == 0) stripe_connect_wipe(&s->held, sizeof s->held);
+    memcpy(s->disconnected, account, strlen(account) + 1);   /* both are 64 bytes */
+}
+
+/* The body has arrived whole: verify, read, act, answer. */
+static void serve_webhook(server *s, connection *c, const request *r)
+{
+    stripe_connect_webhook_event event;
+    char logged[300], shown_type[64], shown_account[64];
+    stripe_connect_result result;
+
+    /* The signature covers the exact bytes received: the body is verified before it is read. */
+    result = stripe_connect_webhook_verify(c->body, c->body_len, r->stripe_signature != NULL ? r->stripe_signature : "",
+                                           s->env.webhook_secret, WEBHOOK_TOLERANCE_SECONDS, (int64_t)time(NULL));
+    if (result != STRIPE_CONNECT_OK) {
+        respond_json(c, r, 400, "{\"error\":\"signature rejected\"}",
+                     r->stripe_signature == NULL ? "no Stripe-Signature header"
+                                                 : "Stripe-Signature rejected (signature or timestamp)");
+        return;
+    }
+    result = stripe_connect_webhook_event_read(c->body, c->body_len, &event);
+    if (result != STRIPE_CONNECT_OK) {
+        respond_json(c, r, 400, "{\"error\":\"not an event\"}", stripe_connect_result_string(result));
+        return;
+    }
+    printable_copy(shown_type, sizeof shown_type, event.type);
+    printable_copy(shown_account, sizeof shown_account, event.account);
+    if (strcmp(event.type, DEAUTHORIZED_EVENT) == 0 && event.account[0] != '\0') {
+        forget_account(s, event.account);
+        snprintf(logged, sizeof logged, "%s: disconnected %s", shown_type, shown_account);
+    } else {
+        snprintf(logged, sizeof logged, "%s%s%s: received, nothing to do", shown_type,
+                 event.account[0] != '\0' ? " for " : "", shown_account);
+    }
+    respond_json(c, r, 200, "{\"received\":true}", logged);   /* every verified event: or Stripe retries */
+}
+
+/* The headers of POST /webhook are in: refuses what cannot be a Stripe event, serves it when the
+   body is there already, else waits for the body (read_body). */
+static void begin_webhook(server *s, connection *c, const request *r)
+{
+    unsigned long length;
+    if (s->env.webhook_secret == NULL) {
+        respond_json(c, r, 503, "{\"error\":\"webhook secret not configured\"}",
+                     "webhook secret not configured (STRIPE_WEBHOOK_SECRET)");
+    } else if (r->transfer_encoding) {
+        respond_json(c, r, 400, "{\"error\":\"send the body with a Content-Length\"}",
+                     "a Transfer-Encoding body is not read");
+    } else if (r->content_length == NULL) {
+        respond_json(c, r, 411, "{\"error\":\"Content-Length required\"}", "no Content-Length");
+    } else if (!parse_number(r->content_length, 0, ~0ul, &length)) {
+        respond_json(c, r, 400, "{\"error\":\"malformed Content-Length\"}", "a malformed Content-Length");
+    } else if (length > WEBHOOK_BODY_MAX) {
+        respond_json(c, r, 413, "{\"error\":\"body over 64 KiB\"}", "a body over 64 KiB");
+    } else {
+        c->body_expected = (size_t)length;
+        if (c->body_len > c->body_expected) c->body_len = c->body_expected;   /* what follows is not read */
+        if (c->body_len == c->body_expected) {
+            serve_webhook(s, c, r);
+        } else {
+            c->pending = *r;           /* its pointers are into c->data, which stays as it is */
+            c->reading_body = 1;       /* the same deadline as the headers */
+        }
+    }
+}
+
 /* ---- The server loop -------------------------------------------------------------------------------- */
 
 static void handle_request(server *s, connection *c)
@@ -964,17 +1151,38 @@ static void handle_request(server *s, connection *c)
     int status = parse_request(c->data, &r, &why);
     if (status != 0) respond_problem(c, &r, status, why);
     else if (!host_allowed(s, &r)) respond_problem(c, &r, 400, "the Host header does not name this server");
-    else if (strcmp(r.method, "GET") != 0) respond_problem(c, &r, 405, "only GET is answered here");
+    else if (path_is(&r, WEBHOOK_PATH) && strcmp(r.method, "POST") == 0) begin_webhook(s, c, &r);
+    else if (path_is(&r, WEBHOOK_PATH)) respond_problem_with(c, &r, 405, "only POST is answered here", "Allow: POST\r\n");
+    else if (strcmp(r.method, "GET") != 0) respond_problem_with(c, &r, 405, "only GET is answered here", "Allow: GET\r\n");
     else if (path_is(&r, "/")) serve_index(s, c, &r);
     else if (path_is(&r, s->callback_path)) serve_callback(s, c, &r);
     else respond_problem(c, &r, 404, "there is no such page here");
 }
 
+/* Reads more of a webhook's body; serves it once Content-Length bytes are there. */
+static void read_body(server *s, connection *c)
+{
+    ssize_t got = recv(c->fd, c->body + c->body_len, c->body_expected - c->body_len, 0);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (got <= 0) {                       /* the sender hung up before the whole body */
+        close_connection(c);
+        return;
+    }
+    c->body_len += (size_t)got;
+    if (c->body_len == c->body_expected) serve_webhook(s, c, &c->pending);
+}
+
 /* Reads what arrived; answers once the blank line after the headers is there. */
 static void read_request(server *s, connection *c)
 {
-    ssize_t got = recv(c->fd, c->data + c->len, REQUEST_MAX - c->len, 0);
+    ssize_t got;
     char *end;
+    size_t head_len;
+    if (c->reading_body) {
+        read_body(s, c);
+        return;
+    }
+    got = recv(c->fd, c->data + c->len, REQUEST_MAX - c->len, 0);
     if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (got <= 0) {                       /* the client hung up, or the connection failed */
         close_connection(c);
@@ -982,13 +1190,16 @@ static void read_request(server *s, connection *c)
     }
     c->len += (size_t)got;
     c->data[c->len] = '\0';
-    if (memchr(c->data, '\0', c->len) != NULL) {
+    end = strstr(c->data, "\r\n\r\n");
+    head_len = end != NULL ? (size_t)(end + 4 - c->data) : c->len;
+    if (memchr(c->data, '\0', head_len) != NULL) {   /* in the headers: a body may hold anything */
         respond_problem(c, NULL, 400, "the request holds a NUL byte");
         return;
     }
-    end = strstr(c->data, "\r\n\r\n");
     if (end != NULL) {
-        end[4] = '\0';                    /* a body, if any, is not read: no page takes one */
+        c->body_len = c->len - head_len;  /* what came of a body: only POST /webhook reads it */
+        memcpy(c->body, end + 4, c->body_len);
+        end[4] = '\0';
         handle_request(s, c);
     } else if (c->len == REQUEST_MAX) {
         respond_problem(c, NULL, 400, "the request line and headers are larger than 8 KiB");
@@ -1012,6 +1223,8 @@ static void accept_connection(server *s, long long now)
         if (s->connections[i].fd < 0) {
             s->connections[i].fd = fd;
             s->connections[i].len = 0;
+            s->connections[i].reading_body = 0;
+            s->connections[i].body_len = s->connections[i].body_expected = 0;
             s->connections[i].deadline_ms = now + REQUEST_TIMEOUT_MS;
             return;
         }
@@ -1101,6 +1314,7 @@ static void shut_down(server *s)
     close_transport(s);
     curl_global_cleanup();
     stripe_connect_wipe(s->used_states, sizeof s->used_states);
+    stripe_connect_wipe(&s->held, sizeof s->held);
     stripe_connect_wipe(&answer_page, sizeof answer_page);
     stripe_connect_wipe(work_buffer, sizeof work_buffer);
 }
@@ -1158,8 +1372,9 @@ int main(int argc, char **argv)
         shut_down(s);
         return 3;
     }
-    printf(WEB_NAME ": listening on http://127.0.0.1:%u/ (redirect URI %s, transport %s)\n", s->port,
-           s->redirect_uri, s->env.transport == TRANSPORT_MBEDTLS ? "mbedtls" : "curl");
+    printf(WEB_NAME ": listening on http://127.0.0.1:%u/ (redirect URI %s, transport %s, webhook secret %s)\n",
+           s->port, s->redirect_uri, s->env.transport == TRANSPORT_MBEDTLS ? "mbedtls" : "curl",
+           s->env.webhook_secret != NULL ? "set" : "not set: POST " WEBHOOK_PATH " answers 503");
     fflush(stdout);
 
     status = serve(s, &waiting);

@@ -7,8 +7,10 @@
 It starts the stand-in (tests/integration/harness.py) and the web example on free loopback
 ports, drives Debian's chromium through chromedriver's W3C WebDriver API (tests/e2e/webdriver.py,
 standard library only), and checks what a person sees: the button, the stand-in's authorize page,
-the connected account, the errors; and what must not happen: an exchange on a forged callback, a
-script run from an error description, a server that stops answering after a malformed request.
+the connected account, the errors, the account disconnected by a signed webhook after a
+deauthorization; and what must not happen: an exchange on a forged callback, a script run from an
+error description, a server that stops answering after a malformed request, a webhook acted on
+with a wrong signature or a stale timestamp.
 The browser reaches the stand-in's authorize page over its plain-HTTP port (so Chromium trusts
 nothing special); the web example exchanges the code over TLS with the test CA.
 
@@ -20,7 +22,10 @@ is stopped by its PID (chromedriver by its process group) in a finally block.
 """
 
 import argparse
+import hashlib
+import hmac
 import http.client
+import json
 import os
 import re
 import shutil
@@ -45,20 +50,38 @@ START_TIMEOUT = 15          # seconds for the web example to print its "listenin
 SOCKET_TIMEOUT = 10         # seconds, for the raw requests the tests send themselves
 REQUEST_TIMEOUT = 5         # the web example's REQUEST_TIMEOUT_MS, in seconds
 STATE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+WEBHOOK_SECRET = "whsec_e2e_" + os.urandom(12).hex()   # the web example's STRIPE_WEBHOOK_SECRET
+WEBHOOK_TOLERANCE = 300     # the web example's WEBHOOK_TOLERANCE_SECONDS
+WEBHOOK_WAIT = 15           # seconds for the stand-in's event to arrive and show on GET /
+DEAUTHORIZED = "account.application.deauthorized"
+
+
+def signature_header(payload, secret=WEBHOOK_SECRET, timestamp=None):
+    """Stripe-Signature for payload (bytes), as Stripe signs: t=<unix>,v1=<HMAC-SHA256 of "t.payload">."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def event_payload(account, event_type=DEAUTHORIZED):
+    return json.dumps({"id": "evt_e2e" + os.urandom(6).hex(), "object": "event", "account": account,
+                       "type": event_type, "created": int(time.time()), "livemode": False,
+                       "data": {"object": {"id": CLIENT_ID, "object": "application"}}}).encode()
 
 
 class WebExample:
     """build/stripe-connect-web --port 0 as a child process; its port from its first line."""
 
-    def __init__(self, binary, out_dir, stand_in, transport):
+    def __init__(self, binary, out_dir, stand_in, transport, webhook_secret=WEBHOOK_SECRET, name="web"):
         self.binary = binary
         self.out_dir = Path(out_dir)
         self.stand_in = stand_in
         self.transport = transport
+        self.webhook_secret = webhook_secret       # None: STRIPE_WEBHOOK_SECRET unset
         self.process = None
         self.port = None
-        self.stdout_file = self.out_dir / "web.stdout"
-        self.stderr_file = self.out_dir / "web.stderr"
+        self.stdout_file = self.out_dir / f"{name}.stdout"
+        self.stderr_file = self.out_dir / f"{name}.stderr"
 
     def environment(self):
         env = {key: value for key, value in os.environ.items() if not key.startswith("STRIPE_")}
@@ -73,6 +96,8 @@ class WebExample:
             # The browser's leg: the stand-in's authorize page over plain HTTP on loopback.
             "STRIPE_AUTHORIZE_BASE": self.stand_in.base("http_port", "http"),
         })
+        if self.webhook_secret is not None:
+            env["STRIPE_WEBHOOK_SECRET"] = self.webhook_secret
         return env
 
     def start(self):
@@ -121,6 +146,19 @@ class WebExample:
         finally:
             connection.close()
 
+    def post_webhook(self, payload, signature=None, headers=None):
+        """(status, body text) of POST /webhook with payload (bytes); signature None: no header."""
+        headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+        if signature is not None:
+            headers["Stripe-Signature"] = signature
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=SOCKET_TIMEOUT)
+        try:
+            connection.request("POST", "/webhook", body=payload, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
     def raw(self, data):
         """Sends bytes as they are; the status of the answer (None when the connection just ended)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=SOCKET_TIMEOUT) as sock:
@@ -153,6 +191,7 @@ class Test:
         self.browser_problem = None
         self.pages = []             # every page source the browser showed, for the secrets check
         self.connected_shot = None
+        self.connected_account = None   # the acct_... the approve case connected
 
     # ---- Helpers ----
 
@@ -235,6 +274,7 @@ class Test:
         kind, text = self.outcome()
         check(kind == "account", f"#{kind}: {text}")
         check(re.fullmatch(r"acct_1[A-Za-z0-9]{15}", text), f"#account shows {text!r}")
+        self.connected_account = text
         check(urllib.parse.urlsplit(browser.current_url()).path == "/callback", browser.current_url())
         self.connected_shot = self.shot("03-connected")
         tokens = self.token_requests_since(mark)
@@ -309,6 +349,184 @@ class Test:
         self.shot("06-escaped")
         check(self.token_requests_since(mark) == [], "an /oauth/token request")
 
+    # ---- Webhooks: the account disconnected ----
+
+    def held_state(self):
+        """Loads / in the browser: (the text of #account or None, the text of #disconnected or None)."""
+        browser = self.need_browser()
+        browser.navigate(self.web.url("/"))
+        browser.wait_for("#connect")
+        account, disconnected = browser.find("#account"), browser.find("#disconnected")
+        return (browser.text(account) if account is not None else None,
+                browser.text(disconnected) if disconnected is not None else None)
+
+    def need_connected(self):
+        check(self.connected_account is not None, "needs the approve case to have connected an account")
+        return self.connected_account
+
+    def check_unchanged(self, what):
+        account, disconnected = self.held_state()
+        check(account == self.connected_account and disconnected is None,
+              f"after {what}: #account {account!r}, #disconnected {disconnected!r}")
+
+    def test_home_shows_account(self):
+        account = self.need_connected()
+        shown, disconnected = self.held_state()
+        check(shown == account, f"GET / shows #account {shown!r}, expected {account!r}")
+        check(disconnected is None, f"#disconnected before any event: {disconnected!r}")
+        check("account.application.deauthorized" in self.browser.text(self.browser.find("main")),
+              "no note on what disconnects it")
+        check(self.browser.find("#connect") is not None, "the button is gone")
+
+    def test_webhook_limits(self):
+        self.need_connected()
+        host = f"Host: 127.0.0.1:{self.web.port}\r\n".encode()
+        probes = [
+            ("no Content-Length", b"POST /webhook HTTP/1.1\r\n" + host + b"\r\n", 411),
+            ("Content-Length 65537 (over 64 KiB), no body sent",
+             b"POST /webhook HTTP/1.1\r\n" + host + b"Content-Length: 65537\r\n\r\n", 413),
+            ("a malformed Content-Length", b"POST /webhook HTTP/1.1\r\n" + host + b"Content-Length: 1e3\r\n\r\n", 400),
+            ("two Content-Length headers", b"POST /webhook HTTP/1.1\r\n" + host +
+             b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400),
+            ("Transfer-Encoding: chunked", b"POST /webhook HTTP/1.1\r\n" + host +
+             b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400),
+            ("GET /webhook", b"GET /webhook HTTP/1.1\r\n" + host + b"\r\n", 405),
+            ("another Host", b"POST /webhook HTTP/1.1\r\nHost: attacker.example\r\nContent-Length: 2\r\n\r\n{}", 400),
+        ]
+        wrong = [f"{name}: {status}, expected {expected}"
+                 for name, data, expected in probes
+                 for status in [self.web.raw(data)] if status != expected]
+        check(not wrong, "\n".join(wrong))
+        # A signed body of 64 KiB + 1 is refused unread; one of exactly 64 KiB, sent in pieces, is read.
+        big = event_payload(self.connected_account, "e2e.padding")[:-1] + b', "padding": "'
+        big += b"x" * (64 * 1024 - len(big) - 2) + b'"}'
+        check(len(big) == 64 * 1024, f"the padded event is {len(big)} bytes")
+        status, body = self.web.post_webhook(big + b" ", signature_header(big + b" "))
+        check(status == 413, f"a body of 64 KiB + 1: {status} {body}")
+        with socket.create_connection(("127.0.0.1", self.web.port), timeout=SOCKET_TIMEOUT) as sock:
+            sock.sendall(b"POST /webhook HTTP/1.1\r\n" + host + b"Stripe-Signature: " +
+                         signature_header(big).encode() + f"\r\nContent-Length: {len(big)}\r\n\r\n".encode())
+            for start in range(0, len(big), 16384):
+                sock.sendall(big[start:start + 16384])
+                time.sleep(0.05)
+            answer = sock.recv(4096)
+        check(answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b'{"received":true}'),
+              f"a signed body of exactly 64 KiB in pieces: {answer[:300]!r}")
+        self.check_unchanged("the refused bodies")
+
+    def test_webhook_wrong_signature(self):
+        account = self.need_connected()
+        payload = event_payload(account)
+        now = int(time.time())
+        good = signature_header(payload)
+        tampered = payload.replace(account.encode(), (account[:-1] + "X").encode())
+        probes = [
+            ("signed with another secret", payload, signature_header(payload, "whsec_not_the_one")),
+            ("no Stripe-Signature header", payload, None),
+            ("the payload changed after signing", tampered, good),
+            ("one bit of the signature flipped", payload, good[:-1] + ("0" if good[-1] != "0" else "1")),
+            ("only a v0 signature", payload, good.replace("v1=", "v0=")),
+            ("a malformed header", payload, "v1=" + good.split("v1=")[1]),
+            ("an empty header", payload, ""),
+            ("the signature of another timestamp", payload, f"t={now - 1}," + good.split(",")[1]),
+        ]
+        wrong = []
+        for name, body, header in probes:
+            status, text = self.web.post_webhook(body, header)
+            if status != 400 or "received" in text:
+                wrong.append(f"{name}: {status} {text}")
+        check(not wrong, "\n".join(wrong))
+        self.check_unchanged("the forged events")
+        check("disconnected" not in self.web.output(), "the server's output records a disconnection")
+
+    def test_webhook_stale_timestamp(self):
+        account = self.need_connected()
+        payload = event_payload(account)
+        now = int(time.time())
+        wrong = []
+        for name, timestamp in (("stale: 10 minutes ago", now - 600),
+                                (f"stale: {WEBHOOK_TOLERANCE + 30} s ago", now - WEBHOOK_TOLERANCE - 30),
+                                ("from the future: in 10 minutes", now + 600)):
+            status, text = self.web.post_webhook(payload, signature_header(payload, timestamp=timestamp))
+            if status != 400:
+                wrong.append(f"{name}: {status} {text}")
+        check(not wrong, "\n".join(wrong))
+        self.check_unchanged("the stale events")
+        # The same clock, within the tolerance: accepted (an event that changes nothing).
+        recent = event_payload(account, "account.updated")
+        status, text = self.web.post_webhook(recent, signature_header(recent, timestamp=now - 60))
+        check(status == 200, f"60 s old, within the tolerance, is accepted: {status} {text}")
+
+    def test_webhook_other_event(self):
+        self.need_connected()
+        payload = event_payload(self.connected_account, "account.updated")
+        status, text = self.web.post_webhook(payload, signature_header(payload))
+        check(status == 200 and json.loads(text) == {"received": True}, f"account.updated: {status} {text}")
+        self.check_unchanged("a verified account.updated")
+
+    def test_deauthorize_webhook(self):
+        account = self.need_connected()
+        status, _, body = self.stand_in.request("POST", "/_stand_in/webhook_url",
+                                                {"url": self.web.url("/webhook"), "secret": WEBHOOK_SECRET})
+        check(status == 200, f"the stand-in's webhook_url: {status} {body[:200]!r}")
+        mark = self.stand_in.log_mark()
+        status, _, body = self.stand_in.request("POST", "/oauth/deauthorize",
+                                                {"client_id": CLIENT_ID, "stripe_user_id": account},
+                                                {"Authorization": "Bearer " + SECRET_KEY})
+        check(status == 200 and json.loads(body) == {"stripe_user_id": account},
+              f"the deauthorize: {status} {body[:200]!r}")
+        deadline = time.monotonic() + WEBHOOK_WAIT
+        while True:
+            shown, disconnected = self.held_state()
+            if disconnected is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        deliveries = [e for e in self.stand_in.events_since(mark) if e["event"] == "webhook"]
+        check(len(deliveries) == 1 and deliveries[0]["status"] == 200 and deliveries[0]["account"] == account and
+              deliveries[0]["type"] == DEAUTHORIZED, f"the stand-in's deliveries: {deliveries}")
+        check(disconnected is not None and account in disconnected,
+              f"#disconnected after {WEBHOOK_WAIT} s: {disconnected!r}")
+        check(shown is None, f"#account still shown: {shown!r}")
+        self.shot("07-disconnected")
+        check(f"POST /webhook 200: {DEAUTHORIZED}: disconnected {account}" in self.web.output(),
+              "the server's output does not record the disconnection")
+        status, _, _ = self.stand_in.request("GET", f"/v1/accounts/{account}",
+                                             headers={"Authorization": "Bearer " + SECRET_KEY})
+        check(status != 200, f"the stand-in still knows {account} as connected: {status}")
+        self.connected_account = None
+
+    def test_disconnected_escaped(self):
+        browser = self.need_browser()
+        account = "acct_<b>x</b>\"'&"
+        payload = event_payload(account)
+        status, text = self.web.post_webhook(payload, signature_header(payload))
+        check(status == 200, f"the signed event: {status} {text}")
+        _, disconnected = self.held_state()
+        check(disconnected is not None and account in disconnected, f"#disconnected: {disconnected!r}")
+        check(browser.execute("return document.querySelectorAll('#disconnected b').length") == 0,
+              "the account's markup became an element")
+        self.pages.append(browser.page_source())
+        _, _, body = self.web.get("/")          # as sent (the browser's source is re-serialised)
+        check("<code>acct_&lt;b&gt;x&lt;/b&gt;&quot;&#39;&amp;</code>" in body, "the escaped text is not in the page")
+
+    def test_webhook_without_secret(self):
+        other = WebExample(self.args.web, self.out, self.stand_in, self.args.transport, webhook_secret=None,
+                           name="web-no-secret").start()
+        try:
+            check("webhook secret not set" in other.stdout_file.read_text(), "it does not say the secret is unset")
+            payload = event_payload("acct_1NoSecretConfigured")
+            status, text = other.post_webhook(payload, signature_header(payload))
+            check(status == 503 and "webhook secret not configured" in text, f"POST /webhook: {status} {text}")
+            status, _, body = other.get("/")
+            check(status == 200 and 'id="connect"' in body and 'id="disconnected"' not in body,
+                  f"GET / afterwards: {status}")
+        finally:
+            exit_status = other.stop()
+        check(exit_status == 0, f"exit status {exit_status}")
+        errors = other.stderr_file.read_text()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            check(marker not in errors, f"{marker} in its stderr:\n{errors[-3000:]}")
+
     def test_malformed_requests(self):
         host = f"Host: 127.0.0.1:{self.web.port}\r\n".encode()
         probes = [
@@ -355,7 +573,8 @@ class Test:
         for pattern, what in ((re.escape(SECRET_KEY), "the secret key"),
                               (r"sk_test_[A-Za-z0-9]{24}", "an access token"),
                               (r"\brt_[A-Za-z0-9]{24}", "a refresh token"),
-                              (r"\bac_[A-Za-z0-9]{24}", "an authorization code")):
+                              (r"\bac_[A-Za-z0-9]{24}", "an authorization code"),
+                              (r"whsec_", "the webhook secret")):
             match = re.search(pattern, shown)
             check(match is None, f"{what} in a page or the server's output: ...{shown[max(0, match.start() - 80):match.end()] if match else ''}")
         check(len(self.pages) >= 5, f"only {len(self.pages)} pages were looked at")
@@ -420,17 +639,36 @@ class Test:
                 "with the account in #account; one /oauth/token over TLS; the cookie cleared", self.test_approve)
             run("reload of the connected page: refused (state mismatch), no second /oauth/token",
                 self.test_reload_does_not_exchange_again)
+            run("GET / after the approval: #account names the connected account, with the note on "
+                "account.application.deauthorized; #connect still there", self.test_home_shows_account)
             run("deny: #deny on the stand-in's page, back on /callback with access_denied in #error; "
                 "no /oauth/token", self.test_deny)
             run("forged callback (a real code, state=wrong, the real cookie set): #error shows state mismatch; "
                 "the stand-in saw no /oauth/token and the code still works", self.test_forged_callback)
             run("error_description <script>alert(1)</script>: shown as text in #error, no script element, "
                 "no alert", self.test_script_in_error_description)
+            run("POST /webhook limits: no Content-Length 411, over 64 KiB 413 (unread), malformed or two "
+                "Content-Length 400, chunked 400, GET 405, foreign Host 400; exactly 64 KiB in pieces 200; "
+                "#account unchanged", self.test_webhook_limits)
+            run("POST /webhook with a wrong signature (another secret, none, payload changed, one bit flipped, "
+                "v0 only, no t, empty, another t): 400 each, #account unchanged, nothing recorded",
+                self.test_webhook_wrong_signature)
+            run(f"POST /webhook signed validly but stale (600 s, {WEBHOOK_TOLERANCE + 30} s ago) or 600 s in "
+                "the future: 400, #account unchanged; 60 s old: 200", self.test_webhook_stale_timestamp)
+            run("a verified account.updated for the connected account: 200 {\"received\":true}, "
+                "#account unchanged", self.test_webhook_other_event)
+            run("deauthorize at the stand-in (webhook URL http://127.0.0.1:<port>/webhook, the web example's "
+                "secret): one signed delivery answered 200; reloading GET / shows #disconnected with the "
+                "account and no #account", self.test_deauthorize_webhook)
+            run("a signed deauthorization of acct_<b>x</b>\"'&: #disconnected shows it as text",
+                self.test_disconnected_escaped)
+            run("STRIPE_WEBHOOK_SECRET unset (a second server): POST /webhook 503 \"webhook secret not "
+                "configured\"; GET / works; exit 0", self.test_webhook_without_secret)
             run("malformed requests (garbage, no path, bad method, bare LF, NUL, over 8 KiB, foreign or no "
                 "Host): 400 (POST 405, unknown path 404); GET / still works", self.test_malformed_requests)
             run("an idle connection delays no one (GET / beside it at once) and gets 408 after "
                 f"{REQUEST_TIMEOUT} s", self.test_idle_connection)
-            run("no secret key, access or refresh token or code in any page or the server's output",
+            run("no secret key, webhook secret, access or refresh token or code in any page or the server's output",
                 self.test_no_secrets_shown)
             run("SIGTERM: exit status 0 within 5 s, the port closed", self.test_sigterm)
             run("the web example's stderr holds no ASan/UBSan report", self.test_sanitizers_quiet)
