@@ -19,10 +19,20 @@ their first 8 characters), per connection accepted and per failed TLS handshake.
 
 Python 3 standard library only. Accepted credentials: client_id ca_test_standin, secret key
 sk_test_standin, and the access tokens the stand-in issued (until revoked).
+
+Webhooks (issue 8): with --webhook-url URL (or after POST /_stand_in/webhook_url with url=URL),
+each successful POST /oauth/deauthorize is followed by a signed account.application.deauthorized
+event, POSTed to URL the way Stripe sends it (Stripe-Signature: t=...,v1=...,v0=..., HMAC-SHA256
+under --webhook-secret, default whsec_test_standin). Each delivery is logged ("event": "webhook");
+a failed one is logged too and changes nothing else.
 """
 
 import argparse
 import base64
+import hashlib  # webhooks (issue 8): signing the events
+import hmac  # webhooks (issue 8)
+import html  # web example (issue 7): the authorize page
+import http.client  # webhooks (issue 8): delivering the events
 import json
 import os
 import re
@@ -100,6 +110,7 @@ class Answer:
     headers: list = field(default_factory=list)   # extra (name, value) pairs
     delivery: str = "whole"                         # a key of DELIVERIES
     request_id: str = field(default_factory=lambda: random_id("req_", 14))
+    after: object = None                            # webhooks (issue 8): called once delivered
 
 
 def encode_json(document):
@@ -346,6 +357,8 @@ class StandIn:
         self.idempotent = {}                  # (account, key) -> (form, Answer)
         self.attempts = set()                 # (mode, key) seen by the *_once modes
         self.charges = {}                     # id -> (account, document)
+        self.webhook_url = None               # webhooks (issue 8): where events go (None: nowhere)
+        self.webhook_secret = DEFAULT_WEBHOOK_SECRET
 
     def connect(self, grant):
         connection = Connection(grant.account, grant.scope, random_id("rt_"), random_id("pk_test_"))
@@ -504,12 +517,91 @@ def authorize(stand_in, request):
     if scope not in ("read_write", "read_only"):
         return redirect(with_query(target, [("error", "invalid_scope"), ("error_description",
                         f"Invalid scope: {scope}"), ("state", state)]))
+    # ---- BEGIN web example (issue 7): a browser (Accept: text/html) gets a page to decide on ----
+    if "stand_in_decision" not in query and "text/html" in (request.header("Accept") or ""):
+        return authorize_page(request, scope)
+    # ---- END web example ----
     if query.get("stand_in_decision") == "deny":
         return redirect(with_query(target, [("error", "access_denied"), ("error_description",
                         "The user denied your request"), ("state", state)]))
     code = random_id("ac_")
     stand_in.grants[code] = Grant(scope, random_id("acct_1", 15))
     return redirect(with_query(target, [("code", code), ("scope", scope), ("state", state)]))
+
+
+# ---- BEGIN web example (issue 7): the authorize page a person can use ------------------------------
+# A browser asking for /oauth/authorize gets this page instead of the immediate redirect: the
+# platform's client id, the scope, and two buttons (ids approve and deny) that post the request's
+# parameters to /oauth/authorize/decision, which redirects as the GET does with stand_in_decision.
+# Clients that do not ask for text/html (the tools, http.client) keep the immediate 302.
+
+AUTHORIZE_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>Connect {client_id} \u00b7 Stripe stand-in</title>
+<style>
+  body {{ margin: 0; min-height: 100vh; display: flex; align-items: center; justify-content: center;
+         background: #f6f9fc; color: #30313d; font: 16px/1.5 -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }}
+  main {{ width: min(30rem, calc(100vw - 2rem)); background: #fff; border-radius: 12px; padding: 2.5rem;
+         box-shadow: 0 2px 5px rgba(60,66,87,.08), 0 15px 35px rgba(60,66,87,.1); }}
+  .eyebrow {{ margin: 0 0 .5rem; color: #635bff; font-size: .8rem; font-weight: 600;
+             letter-spacing: .06em; text-transform: uppercase; }}
+  h1 {{ margin: 0 0 1rem; font-size: 1.5rem; line-height: 1.25; color: #1a1b25; }}
+  code {{ font: .9em ui-monospace, Menlo, Consolas, monospace; background: #f1f3f7; border-radius: 4px;
+          padding: .1em .35em; word-break: break-all; }}
+  dl {{ display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; margin: 0 0 1.5rem; }}
+  dt {{ color: #6a7383; }} dd {{ margin: 0; }}
+  .buttons {{ display: flex; gap: .75rem; }}
+  button {{ font: inherit; font-weight: 600; padding: .7rem 1.4rem; border-radius: 8px; border: 0; cursor: pointer; }}
+  #approve {{ background: #635bff; color: #fff; }}
+  #deny {{ background: #fff; color: #30313d; box-shadow: inset 0 0 0 1px #d5dbe1; }}
+  .fine {{ color: #6a7383; font-size: .85rem; margin: 1.5rem 0 0; }}
+</style>
+</head>
+<body>
+<main>
+<p class="eyebrow">Stripe stand-in \u00b7 local test double</p>
+<h1>Connect your Stripe account to <span id="client-id">{client_id}</span></h1>
+<dl>
+<dt>Platform</dt><dd><code>{client_id}</code></dd>
+<dt>Access</dt><dd><code id="scope">{scope}</code></dd>
+<dt>Returns to</dt><dd><code>{redirect_uri}</code></dd>
+</dl>
+<form method="post" action="/oauth/authorize/decision">
+{hidden}
+<div class="buttons">
+<button id="approve" type="submit" name="stand_in_decision" value="approve">Connect</button>
+<button id="deny" type="submit" name="stand_in_decision" value="deny">Deny</button>
+</div>
+</form>
+<p class="fine">Not Stripe: the stand-in in tests/integration/stand_in.py. Connect creates a new test
+account; no sign-in is needed.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def authorize_page(request, scope):
+    fields = "\n".join(f'<input type="hidden" name="{html.escape(key)}" value="{html.escape(value)}">'
+                       for key, value in request.query.items())
+    page = AUTHORIZE_PAGE.format(client_id=html.escape(request.query["client_id"]), scope=html.escape(scope),
+                                 redirect_uri=html.escape(request.query.get("redirect_uri", DEFAULT_REDIRECT_URI)),
+                                 hidden=fields)
+    return Answer(200, page.encode(), content_type="text/html; charset=utf-8",
+                  headers=[("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")])
+
+
+def authorize_decision(stand_in, request):
+    """POST /oauth/authorize/decision from the page's buttons: the authorize request again, with
+    stand_in_decision=approve or deny."""
+    if request.form.get("stand_in_decision") not in ("approve", "deny"):
+        return oauth_error(400, "invalid_request", "stand_in_decision must be approve or deny.")
+    return authorize(stand_in, replace(request, query=dict(request.form)))
+# ---- END web example ----------------------------------------------------------------------------
 
 
 def check_platform_key(stand_in, request, allow_client_secret):
@@ -598,7 +690,101 @@ def deauthorize(stand_in, request):
         return oauth_error(401, "invalid_client", f"This application is not connected to stripe "
                            f"account {account}, or that account does not exist.")
     stand_in.revoke(connection)
-    return json_answer(200, {"stripe_user_id": account})
+    answer = json_answer(200, {"stripe_user_id": account})
+    answer.after = deauthorized_webhook(stand_in, account, answer.request_id)   # webhooks (issue 8)
+    return answer
+
+
+# ---- BEGIN webhooks (issue 8): the signed account.application.deauthorized event -----------------
+# After a successful deauthorization, and only when a webhook URL is set, the event is POSTed from
+# a thread of its own once the deauthorize answer is out, so that a receiver that serves one
+# request at a time (and may itself be waiting for that answer) still gets it. One attempt with a
+# 10 s timeout; the outcome goes to the log as
+# {"event": "webhook", "url", "event_id", "type", "account", "status": 200 | null, "error": null | "..."}.
+
+DEFAULT_WEBHOOK_SECRET = "whsec_test_standin"
+WEBHOOK_TIMEOUT = 10
+WEBHOOK_API_VERSION = "2024-06-20"
+WEBHOOK_V0_SECRET = "whsec_stand_in_legacy_v0"   # Stripe adds a v0 entry in test mode: ignored
+PLATFORM_NAME = "Stand-in Platform"
+
+
+def stripe_signature_header(secret, payload, timestamp):
+    """Stripe-Signature for payload (bytes): t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<payload>">."""
+    signed = str(timestamp).encode() + b"." + payload
+
+    def mac(key):
+        return hmac.new(key.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac(secret)},v0={mac(WEBHOOK_V0_SECRET)}"
+
+
+def deauthorized_event(account, request_id):
+    return {
+        "id": random_id("evt_"), "object": "event", "account": account,
+        "api_version": WEBHOOK_API_VERSION, "created": int(time.time()),
+        "data": {"object": {"id": CLIENT_ID, "object": "application", "name": PLATFORM_NAME}},
+        "livemode": False, "pending_webhooks": 1,
+        "request": {"id": request_id, "idempotency_key": None},
+        "type": "account.application.deauthorized",
+    }
+
+
+def deauthorized_webhook(stand_in, account, request_id):
+    """What the deauthorize answer does once it is delivered: None when no URL is set, else
+    starting the delivery (URL and secret as they are now)."""
+    url, secret = stand_in.webhook_url, stand_in.webhook_secret
+    if not url:
+        return None
+    event = deauthorized_event(account, request_id)
+    return lambda: threading.Thread(target=send_webhook, args=(stand_in, url, secret, event),
+                                    daemon=True).start()
+
+
+def send_webhook(stand_in, url, secret, event):
+    """POSTs the event to url, signed as Stripe signs; logs the outcome; never raises."""
+    entry = {"event": "webhook", "url": url, "event_id": event["id"], "type": event["type"],
+             "account": event["account"], "status": None, "error": None}
+    try:
+        payload = encode_json(event)
+        target = urllib.parse.urlsplit(url)
+        if target.scheme not in ("http", "https") or not target.hostname:
+            raise ValueError("not an http:// or https:// URL")
+        kind = http.client.HTTPConnection if target.scheme == "http" else http.client.HTTPSConnection
+        connection = kind(target.hostname, target.port, timeout=WEBHOOK_TIMEOUT)
+        try:
+            connection.request("POST", (target.path or "/") + (f"?{target.query}" if target.query else ""),
+                               body=payload, headers={
+                                   "Content-Type": "application/json; charset=utf-8",
+                                   "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+                                   "Stripe-Signature": stripe_signature_header(secret, payload, int(time.time())),
+                               })
+            response = connection.getresponse()
+            response.read()
+            entry["status"] = response.status
+        finally:
+            connection.close()
+    except Exception as problem:        # the receiver's trouble, never the stand-in's
+        entry["error"] = f"{type(problem).__name__}: {problem}"
+    entry["time"] = round(time.time(), 3)
+    try:
+        stand_in.log(entry)
+    except (ValueError, OSError):
+        pass                            # the stand-in stopped (its log closed) meanwhile
+
+
+def set_webhook_url(stand_in, request):
+    """POST /_stand_in/webhook_url url=<URL> [secret=<whsec_...>]: where the next events go (an
+    empty url: nowhere) and, when given, the secret they are signed with."""
+    if "url" not in request.form:
+        return oauth_error(400, "invalid_request", "url is required (empty: no webhooks).")
+    url = request.form["url"]
+    if url and not re.match(r"https?://[^/?#]", url):
+        return oauth_error(400, "invalid_request", f"Not an http:// or https:// URL: {url}")
+    stand_in.webhook_url = url or None
+    if request.form.get("secret"):
+        stand_in.webhook_secret = request.form["secret"]
+    return json_answer(200, {"webhook_url": stand_in.webhook_url})
+# ---- END webhooks -------------------------------------------------------------------------------
 
 
 # ---- The API: api.stripe.com/v1 ---------------------------------------------------------------
@@ -832,8 +1018,10 @@ def not_found(request):
 ROUTES = (
     ("GET", r"/oauth/authorize", authorize, False),
     ("GET", r"/express/oauth/authorize", authorize, False),
+    ("POST", r"/oauth/authorize/decision", authorize_decision, False),   # web example (issue 7)
     ("POST", r"/oauth/token", token, False),
     ("POST", r"/oauth/deauthorize", deauthorize, False),
+    ("POST", r"/_stand_in/webhook_url", set_webhook_url, False),          # webhooks (issue 8)
     ("POST", r"/v1/charges", create_charge, True),
     ("GET", r"/v1/charges/([^/]+)", retrieve_charge, True),
     ("GET", r"/v1/accounts/([^/]+)", retrieve_account, True),
@@ -891,6 +1079,9 @@ def log_request(stand_in, request, answer, credential):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"      # keep-alive, as Stripe does
     timeout = IDLE_SECONDS
+    # Headers and body go out in two sends; with Nagle on, the second waits for the client's
+    # delayed ACK (~40 ms a keep-alive answer), which is nothing like Stripe's timing.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return "nginx"                  # what Stripe's Server header says
@@ -907,7 +1098,11 @@ class Handler(BaseHTTPRequestHandler):
             credential = stand_in.identify(request.presented_key()[1])
             answer = dispatch(stand_in, request)
         log_request(stand_in, request, answer, credential)
-        DELIVERIES[answer.delivery](self, answer)
+        try:
+            DELIVERIES[answer.delivery](self, answer)
+        finally:
+            if answer.after is not None:        # webhooks (issue 8): the event follows the answer
+                answer.after()
 
     do_GET = do_POST = do_DELETE = answer
 
@@ -980,10 +1175,15 @@ def main():
     parser.add_argument("--exit-with-parent", action="store_true",
                         help="stop when the process that started it ends (tests use it, so that "
                              "a killed test run leaves nothing behind)")
+    parser.add_argument("--webhook-url", help="webhooks (issue 8): POST a signed "
+                        "account.application.deauthorized event here after each deauthorization")
+    parser.add_argument("--webhook-secret", default=DEFAULT_WEBHOOK_SECRET,
+                        help="webhooks (issue 8): the secret the events are signed with")
     args = parser.parse_args()
 
     log_file = open(args.log, "a", encoding="utf-8") if args.log else None
     stand_in = StandIn(log_file)
+    stand_in.webhook_url, stand_in.webhook_secret = args.webhook_url, args.webhook_secret  # issue 8
     listeners = {
         "port": Listener("good", stand_in, tls_context(args.cert_dir, "server")),
         "wrong_host_port": Listener("wrong_host", stand_in, tls_context(args.cert_dir, "wrong_host")),
