@@ -586,8 +586,10 @@ STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n);
 /* Private names start with scn_ / SCN_ (no double underscores: they are reserved in C++). */
 #if defined(__GNUC__) || defined(__clang__)
 #  define SCN_PRIVATE static __attribute__((unused))
+#  define SCN_NOINLINE __attribute__((noinline))   /* keeps a stage's locals out of its caller's frame */
 #else
 #  define SCN_PRIVATE static
+#  define SCN_NOINLINE
 #endif
 
 #if defined(STRIPE_CONNECT_MEMCPY) || defined(STRIPE_CONNECT_MEMSET) || defined(STRIPE_CONNECT_STRLEN)
@@ -2504,33 +2506,47 @@ SCN_PRIVATE stripe_connect_result scn_api_send(stripe_connect_client *c, const s
     }
 }
 
+/* Draws the idempotency key when one is needed and builds the request. Its own frame, so the
+   prepared request and the response are all scn_api_request keeps on the stack. */
+SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_api_prepare(stripe_connect_client *c,
+        const stripe_connect_api_params *p, size_t *used, stripe_connect_prepared_request *req)
+{
+    unsigned char uuid[16];
+    int needs_key = p->idempotency_key == NULL && scn_str_equal(p->method, "POST");
+    stripe_connect_result r;
+    if (needs_key && c->random == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (needs_key && c->random(c->random_user, uuid, sizeof uuid) != 0) r = STRIPE_CONNECT_ERR_RANDOM;
+    else r = scn_api_build(c, p, needs_key ? uuid : NULL, used, req);
+    stripe_connect_wipe(uuid, sizeof uuid);
+    return r;
+}
+
+/* The answer that arrived: a 2xx must be JSON; anything else is Stripe's error or a bare status. */
+SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_api_read_answer(const stripe_connect_http_response *res,
+                                                                   stripe_connect_error *err)
+{
+    stripe_connect_result r;
+    if (res->status >= 200 && res->status <= 299)
+        return scn_json_valid(res->body, res->body_len) ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    /* Only ERR_OAUTH, ERR_API or ERR_HTTP_STATUS; an OAuth-style "error" string is an API error here. */
+    r = scn_parse_answer(res->status, res->body, res->body_len, NULL, 0, NULL, 0, err);
+    return r == STRIPE_CONNECT_ERR_OAUTH ? STRIPE_CONNECT_ERR_API : r;
+}
+
 SCN_PRIVATE stripe_connect_result scn_api_request(stripe_connect_client *c, const stripe_connect_api_params *p,
         char *out, size_t cap, size_t *out_len, stripe_connect_error *err)
 {
     stripe_connect_prepared_request req;
     stripe_connect_http_response res;
-    unsigned char uuid[16];
-    int needs_key = p->idempotency_key == NULL && scn_str_equal(p->method, "POST");
     size_t used;
-    stripe_connect_result r;
-
-    if (needs_key && c->random == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (needs_key && c->random(c->random_user, uuid, sizeof uuid) != 0) r = STRIPE_CONNECT_ERR_RANDOM;
-    else r = scn_api_build(c, p, needs_key ? uuid : NULL, &used, &req);
-    stripe_connect_wipe(uuid, sizeof uuid);
+    stripe_connect_result r = scn_api_prepare(c, p, &used, &req);
     if (r != STRIPE_CONNECT_OK) return r;
     r = scn_api_send(c, &req, out, cap, &res);
     scn_error_from_transport(err, r, &res);
     if (r != STRIPE_CONNECT_OK) return r;
     out[res.body_len] = '\0';
     *out_len = res.body_len;
-    if (res.status >= 200 && res.status <= 299) {
-        r = scn_json_valid(out, res.body_len) ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_MALFORMED_JSON;
-    } else {
-        /* Only ERR_OAUTH, ERR_API or ERR_HTTP_STATUS; an OAuth-style "error" string is an API error here. */
-        r = scn_parse_answer(res.status, out, res.body_len, NULL, 0, NULL, 0, err);
-        if (r == STRIPE_CONNECT_ERR_OAUTH) r = STRIPE_CONNECT_ERR_API;
-    }
+    r = scn_api_read_answer(&res, err);
     if (err != NULL) scn_copy_request_id(err->request_id, res.request_id, sizeof err->request_id);
     return r;
 }
