@@ -155,6 +155,23 @@ test:
 	@bash tests/deps.sh
 	@MAKE="$(MAKE)" CC="$(CC)" GCC="$(GCC)" CLANG="$(CLANG)" bash tests/run.sh
 
+# ---- BEGIN make check and make fuzz: the quality gate (tests/check.sh, tests/check.d/) ---------
+# make check   tests/deps.sh (what make test needs), then tests/check.sh: every step script in
+#              tests/check.d/ (footprint, memcheck, coverage, analysis, portability, fuzz), each
+#              installing what else it needs with apt-get; ends with "N passed, N failed".
+#              CHECK_STEPS="footprint memcheck" runs only those steps.
+# make fuzz    tests/check.d/fuzz.sh with FUZZ_SECONDS=600: the longer fuzzing run (make check
+#              runs the same script with its default, about 60 s)
+.PHONY: check fuzz
+check:
+	@bash tests/deps.sh
+	@bash tests/check.sh
+
+fuzz:
+	@bash tests/deps.sh
+	FUZZ_SECONDS=600 bash tests/check.d/fuzz.sh
+# ---- END make check and make fuzz ----------------------------------------------------------------
+
 # ---- Install ------------------------------------------------------------------------------------
 # The .pc file is generated at every install, so it always names the PREFIX of that install.
 # includedir is written relative to ${prefix} when it can be, so pkg-config --define-prefix works.
@@ -205,6 +222,86 @@ build/custom_transport: examples/custom_transport.c stripe_connect.h
 demo:
 	@MAKE="$(MAKE)" bash examples/demo.sh
 # ---- END the command-line tool, the examples and make demo ---------------------------------------
+
+# ---- BEGIN the web example (examples/web_connect.c) and its browser test (tests/e2e/) ----------
+# build/stripe-connect-web      examples/web_connect.c: the "Connect with Stripe" page, with both
+#                               adapters linked in (`build/stripe-connect-web --port P`)
+# build/asan-gcc/stripe-connect-web, build/asan-clang/stripe-connect-web   the same under ASan+UBSan
+# make e2e                      tests/check.d/e2e.sh: the flow in headless Chromium against the
+#                               stand-in (installs chromium and chromium-driver when missing)
+WEB_DEPS = examples/web_connect.c stripe_connect.h adapters/stripe_connect_curl.h \
+           adapters/stripe_connect_mbedtls.h
+WEB_LIBS = -lcurl -lmbedtls -lmbedx509 -lmbedcrypto
+
+build/stripe-connect-web: $(WEB_DEPS)
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -O2 -g $(WARNINGS) -I. -Iadapters $< -o $@ $(WEB_LIBS)
+
+build/asan-gcc/stripe-connect-web: $(WEB_DEPS)
+	@mkdir -p $(@D)
+	$(GCC) $(UNIT_CFLAGS) $(SANITIZE) -I. -Iadapters $< -o $@ $(WEB_LIBS)
+
+build/asan-clang/stripe-connect-web: $(WEB_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(UNIT_CFLAGS) $(SANITIZE) -I. -Iadapters $< -o $@ $(WEB_LIBS)
+
+.PHONY: e2e
+e2e:
+	@MAKE="$(MAKE)" bash tests/check.d/e2e.sh
+# ---- END the web example ------------------------------------------------------------------------
+
+# ---- BEGIN webhooks (issue 8): the verifier on vectors made by Python (tests/integration/) ------
+# build/webhook_vectors            tests/integration/webhook_vectors.c: stripe_connect_webhook_verify
+#                                  on "secret<TAB>header<TAB>payload-hex<TAB>now<TAB>tolerance" lines
+# build/asan-gcc/webhook_vectors, build/asan-clang/webhook_vectors   the same under ASan+UBSan
+# make webhooks                    those three, and the tool (plain and ASan+UBSan with gcc) that
+#                                  tests/integration/test_webhooks.py drives
+WEBHOOK_VECTORS_DEPS = tests/integration/webhook_vectors.c stripe_connect.h
+
+build/webhook_vectors: $(WEBHOOK_VECTORS_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) $(CPPFLAGS) $< -o $@
+
+build/asan-gcc/webhook_vectors: $(WEBHOOK_VECTORS_DEPS)
+	@mkdir -p $(@D)
+	$(GCC) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) $< -o $@
+
+build/asan-clang/webhook_vectors: $(WEBHOOK_VECTORS_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(UNIT_CFLAGS) $(SANITIZE) $(CPPFLAGS) $< -o $@
+
+.PHONY: webhooks
+webhooks: build/webhook_vectors build/asan-gcc/webhook_vectors build/asan-clang/webhook_vectors \
+          build/stripe-connect build/asan-gcc/stripe-connect
+# ---- END webhooks --------------------------------------------------------------------------------
+
+# ---- BEGIN benchmarks (issue 6): bench/ and make bench -------------------------------------------
+# build/bench/bench  the benchmark program (bench/*.c; usage at the top of bench/main.c): the
+#                    library against cJSON, jsmn, libcurl's URL API and curl_easy_escape, and a
+#                    token exchange through the curl adapter against a bare libcurl POST. Always
+#                    gcc with BENCH_CFLAGS, the flags the published figures and bench/baseline.txt
+#                    were measured with (instruction counts depend on the compiler and its flags).
+# make bench         bench/deps.sh (installs libcjson-dev, libjsmn-dev, valgrind, gnuplot-nox...
+#                    when missing), then bench/run.py: callgrind instruction counts, memcheck heap
+#                    allocations, best-of-7 times, peak stack, scratch sizes; writes
+#                    bench/results.md and bench/chart.svg (a few minutes). tests/check.d/bench.sh
+#                    guards the counts against bench/baseline.txt in make check.
+BENCH_CC      = gcc
+BENCH_CFLAGS  = -std=c99 -O2 -g
+BENCH_SOURCES = bench/main.c bench/ops_parse.c bench/ops_jsmn.c bench/ops_jsmn_strict.c \
+                bench/ops_url.c bench/ops_exchange.c bench/memory.c bench/library.c
+
+build/bench/bench: $(BENCH_SOURCES) bench/bench.h stripe_connect.h adapters/stripe_connect_curl.h
+	@mkdir -p $(@D)
+	$(BENCH_CC) $(BENCH_CFLAGS) $(WARNINGS) $(CPPFLAGS) -Iadapters $(CURL_CFLAGS) -o $@ $(BENCH_SOURCES) \
+	    -lcjson $(CURL_LIBS) -pthread
+
+.PHONY: bench
+bench:
+	@bash bench/deps.sh
+	@$(MAKE) --no-print-directory build/bench/bench
+	python3 bench/run.py --binary build/bench/bench --flags "$(BENCH_CFLAGS)"
+# ---- END benchmarks -------------------------------------------------------------------------------
 
 clean:
 	rm -rf build

@@ -173,7 +173,8 @@ typedef struct scn_curl_exchange {
 /* ---- Small helpers ------------------------------------------------------------------------ */
 SCN_CURL_PRIVATE char scn_curl_lower(char ch)
 {
-    return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    if (ch >= 'A' && ch <= 'Z') return (char)(ch - 'A' + 'a');
+    return ch;
 }
 
 /* 1 when the n bytes at a equal the NUL-terminated b, ignoring ASCII case (not the locale's). */
@@ -193,7 +194,7 @@ SCN_CURL_PRIVATE int scn_curl_starts_nocase(const char *s, const char *prefix)
 
 SCN_CURL_PRIVATE void scn_curl_set_error(stripe_connect_curl *ctx, const char *message)
 {
-    snprintf(ctx->error, sizeof ctx->error, "%s", message);
+    (void)snprintf(ctx->error, sizeof ctx->error, "%s", message);   /* cut to fit: it is a message */
 }
 
 /* ---- Checking the request ----------------------------------------------------------------- */
@@ -235,8 +236,8 @@ SCN_CURL_PRIVATE stripe_connect_result scn_curl_check_request(stripe_connect_cur
     }
     for (i = 0; i < req->header_count; i++) {
         if (!scn_curl_header_is_sane(&req->headers[i])) {
-            snprintf(ctx->error, sizeof ctx->error,
-                     "refused: request header %lu has an empty name or a control character", (unsigned long)i);
+            (void)snprintf(ctx->error, sizeof ctx->error,
+                           "refused: request header %lu has an empty name or a control character", (unsigned long)i);
             return STRIPE_CONNECT_ERR_TRANSPORT;
         }
     }
@@ -262,11 +263,11 @@ SCN_CURL_PRIVATE int scn_curl_append_header(struct curl_slist **list, const char
     char *line = (char *)malloc(size);
     struct curl_slist *grown = NULL;
     if (line == NULL) return 0;
-    memcpy(line, name, name_len);
+    memcpy(line, name, name_len + 1);                       /* each step NUL-terminated */
     if (value_len == 0) {
         memcpy(line + name_len, ";", 2);
     } else {
-        memcpy(line + name_len, ": ", 2);
+        memcpy(line + name_len, ": ", 3);
         memcpy(line + name_len + 2, value, value_len + 1);
     }
     grown = curl_slist_append(*list, line);          /* copies the line */
@@ -297,7 +298,7 @@ SCN_CURL_PRIVATE stripe_connect_result scn_curl_build_headers(stripe_connect_cur
         struct curl_slist *grown;
         char line[16];
         if (scn_curl_has_header(req, libcurls_own[i])) continue;
-        snprintf(line, sizeof line, "%s:", libcurls_own[i]);   /* "Name:" with nothing: don't send it */
+        (void)snprintf(line, sizeof line, "%s:", libcurls_own[i]);   /* "Name:" with nothing: don't send it */
         grown = curl_slist_append(*list, line);
         if (grown == NULL) goto out_of_memory;
         *list = grown;
@@ -563,8 +564,8 @@ SCN_CURL_PRIVATE stripe_connect_result scn_curl_run(stripe_connect_curl *ctx, sc
     CURLcode rc = curl_easy_perform(ctx->easy);
     if (rc == CURLE_WRITE_ERROR && x->too_large) {
         ctx->curl_code = rc;
-        snprintf(ctx->error, sizeof ctx->error, "the response body is larger than the %lu bytes given for it",
-                 (unsigned long)x->res->body_cap);
+        (void)snprintf(ctx->error, sizeof ctx->error, "the response body is larger than the %lu bytes given for it",
+                       (unsigned long)x->res->body_cap);
         return STRIPE_CONNECT_ERR_RESPONSE_TOO_LARGE;
     }
     if (rc != CURLE_OK) {
@@ -617,15 +618,15 @@ SCN_CURL_PRIVATE stripe_connect_result scn_curl_prepare(stripe_connect_curl *ctx
     if (rc == CURLE_OK) rc = scn_curl_set_ca(ctx);
     if (rc != CURLE_OK) {
         ctx->curl_code = rc;
-        snprintf(ctx->error, sizeof ctx->error, "libcurl refused a TLS setting%s: %s",
-                 ctx->ca_pem != NULL ? " (a CA from memory needs libcurl 7.77 and a backend such as OpenSSL)" : "",
-                 curl_easy_strerror(rc));
+        (void)snprintf(ctx->error, sizeof ctx->error, "libcurl refused a TLS setting%s: %s",
+                       ctx->ca_pem != NULL ? " (a CA from memory needs libcurl 7.77 and a backend such as OpenSSL)" : "",
+                       curl_easy_strerror(rc));
         return STRIPE_CONNECT_ERR_TLS;
     }
     rc = scn_curl_set_request(ctx, req, x, headers);
     if (rc != CURLE_OK) {
         ctx->curl_code = rc;
-        snprintf(ctx->error, sizeof ctx->error, "libcurl refused a request setting: %s", curl_easy_strerror(rc));
+        (void)snprintf(ctx->error, sizeof ctx->error, "libcurl refused a request setting: %s", curl_easy_strerror(rc));
         return STRIPE_CONNECT_ERR_TRANSPORT;
     }
     return STRIPE_CONNECT_OK;

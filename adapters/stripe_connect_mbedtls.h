@@ -339,7 +339,7 @@ SCM_PRIVATE void scm_set_error(stripe_connect_mbedtls *ctx, const char *format, 
 {
     va_list args;
     va_start(args, format);
-    vsnprintf(ctx->error, sizeof ctx->error, format, args);
+    (void)vsnprintf(ctx->error, sizeof ctx->error, format, args);
     va_end(args);
 }
 
@@ -351,14 +351,15 @@ SCM_PRIVATE stripe_connect_result scm_fail(stripe_connect_mbedtls *ctx, stripe_c
                                            const char *format, ...)
 {
     char detail[sizeof ctx->error];
-    size_t used, room, n;
+    size_t used;
     va_list args;
     memcpy(detail, ctx->error, sizeof detail);
     va_start(args, format);
-    vsnprintf(ctx->error, sizeof ctx->error, format, args);
+    (void)vsnprintf(ctx->error, sizeof ctx->error, format, args);
     va_end(args);
     used = strlen(ctx->error);
     if (detail[0] != '\0' && used + 3 < sizeof ctx->error) {
+        size_t room, n;
         memcpy(ctx->error + used, ": ", 2);
         used += 2;
         room = sizeof ctx->error - 1 - used;
@@ -376,7 +377,7 @@ SCM_PRIVATE void scm_mbedtls_text(int code, char *out, size_t size)
     mbedtls_strerror(code, out, size);
     if (out[0] != '\0') return;
 #endif
-    snprintf(out, size, "mbedTLS error -0x%04X", (unsigned)(code < 0 ? -code : code));
+    (void)snprintf(out, size, "mbedTLS error -0x%04X", (unsigned)(code < 0 ? -code : code));
 }
 
 SCM_PRIVATE int scm_lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
@@ -483,8 +484,8 @@ SCM_PRIVATE stripe_connect_result scm_read_line(scm_reader *r, scm_line *line, c
                                                 const char *failed_why)
 {
     size_t i;
-    int got;
     for (;;) {
+        int got;
         while (r->scanned < r->end && r->buffer[r->scanned] != '\n') r->scanned++;
         if (r->scanned < r->end) break;
         if (r->end - r->start == r->size)
@@ -617,9 +618,8 @@ SCM_PRIVATE stripe_connect_result scm_read_fields(scm_reader *r, scm_framing *f,
     scm_line line;
     const unsigned char *value;
     size_t name_len, value_len;
-    stripe_connect_result result;
     for (;;) {
-        result = scm_read_line(r, &line, closed_why, "reading the response head");
+        stripe_connect_result result = scm_read_line(r, &line, closed_why, "reading the response head");
         if (result == STRIPE_CONNECT_OK) result = scm_count_head_line(r, &line);
         if (result != STRIPE_CONNECT_OK) return result;
         if (line.len == 0) return STRIPE_CONNECT_OK;
@@ -639,11 +639,10 @@ SCM_PRIVATE stripe_connect_result scm_read_fields(scm_reader *r, scm_framing *f,
 SCM_PRIVATE stripe_connect_result scm_read_head(scm_reader *r, scm_framing *f)
 {
     scm_line line;
-    stripe_connect_result result;
     int status = 0;
     for (;;) {
-        result = scm_read_line(r, &line, "the connection closed before a response arrived",
-                               "reading the response head");
+        stripe_connect_result result = scm_read_line(r, &line, "the connection closed before a response arrived",
+                                                     "reading the response head");
         if (result == STRIPE_CONNECT_OK) result = scm_count_head_line(r, &line);
         if (result != STRIPE_CONNECT_OK) return result;
         if (!scm_parse_status_line(&line, &status))
@@ -666,7 +665,6 @@ SCM_PRIVATE stripe_connect_result scm_take_body(scm_reader *r, size_t n, const c
 {
     stripe_connect_http_response *res = r->res;
     size_t take = r->end - r->start < n ? r->end - r->start : n;
-    int got;
     if (take > 0) {
         memcpy(res->body + res->body_len, r->buffer + r->start, take);
         r->start += take;
@@ -675,7 +673,7 @@ SCM_PRIVATE stripe_connect_result scm_take_body(scm_reader *r, size_t n, const c
         n -= take;
     }
     while (n > 0) {
-        got = scm_reader_call(r, (unsigned char *)res->body + res->body_len, n);
+        int got = scm_reader_call(r, (unsigned char *)res->body + res->body_len, n);
         if (got == 0) return scm_reader_fail(r, STRIPE_CONNECT_ERR_TRANSPORT, closed_why);
         if (got < 0) return scm_reader_fail(r, (stripe_connect_result)got, r->why != NULL ? r->why : "reading the body");
         res->body_len += (size_t)got;
@@ -734,12 +732,11 @@ SCM_PRIVATE stripe_connect_result scm_read_chunked(scm_reader *r)
 {
     static const char cut[] = "the connection closed before the last chunk";
     stripe_connect_http_response *res = r->res;
-    stripe_connect_result result;
     scm_line line;
     size_t size = 0;
-    int parsed;
     for (;;) {
-        result = scm_read_line(r, &line, cut, "reading the body");
+        int parsed;
+        stripe_connect_result result = scm_read_line(r, &line, cut, "reading the body");
         if (result != STRIPE_CONNECT_OK) return result;
         parsed = scm_parse_chunk_size(&line, &size);
         if (parsed == SCM_CHUNK_OVERFLOW)
@@ -849,10 +846,9 @@ SCM_PRIVATE int scm_posix_error(stripe_connect_mbedtls *ctx, int error)
 SCM_PRIVATE int scm_posix_wait(int fd, short events, const scm_deadline *d)
 {
     struct pollfd p;
-    unsigned long remaining;
-    int n;
     for (;;) {
-        remaining = scm_deadline_remaining(d);
+        unsigned long remaining = scm_deadline_remaining(d);
+        int n;
         if (remaining == 0) return 0;
         p.fd = fd;
         p.events = events;
@@ -889,16 +885,20 @@ SCM_PRIVATE int scm_posix_socket(const struct addrinfo *ai)
 SCM_PRIVATE int scm_posix_connect_address(const struct addrinfo *ai, const scm_deadline *d, int *fd_out,
                                           int *error_out)
 {
-    int fd = scm_posix_socket(ai), waited, error = 0;
+    int fd = scm_posix_socket(ai), error = 0;
     socklen_t error_len = sizeof error;
     if (fd < 0) {
         *error_out = errno;
         return STRIPE_CONNECT_MBEDTLS_SOCKET_ERROR;
     }
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-        if (errno != EINPROGRESS && errno != EINTR) error = errno;
-        else if ((waited = scm_posix_wait(fd, POLLOUT, d)) == 0) error = -1;
-        else if (waited < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) != 0) error = errno;
+        if (errno == EINPROGRESS || errno == EINTR) {   /* under way: wait, then ask how it ended */
+            int waited = scm_posix_wait(fd, POLLOUT, d);
+            if (waited == 0) error = -1;
+            else if (waited < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) != 0) error = errno;
+        } else {
+            error = errno;
+        }
     }
     if (error == 0) {
         *fd_out = fd;
@@ -946,11 +946,10 @@ SCM_PRIVATE int scm_posix_send(void *connection, const unsigned char *data, size
 {
     stripe_connect_mbedtls *ctx = (stripe_connect_mbedtls *)connection;
     scm_deadline d;
-    ssize_t n;
     int waited;
     scm_deadline_start(&d, timeout_ms);
     for (;;) {
-        n = send(ctx->default_fd, data, len, SCM_SEND_FLAGS);
+        ssize_t n = send(ctx->default_fd, data, len, SCM_SEND_FLAGS);
         if (n > 0) return (int)n;
         if (n == 0) return scm_posix_error(ctx, EPIPE);
         if (errno == EINTR) continue;
@@ -965,11 +964,10 @@ SCM_PRIVATE int scm_posix_recv(void *connection, unsigned char *data, size_t len
 {
     stripe_connect_mbedtls *ctx = (stripe_connect_mbedtls *)connection;
     scm_deadline d;
-    ssize_t n;
     int waited;
     scm_deadline_start(&d, timeout_ms);
     for (;;) {
-        n = recv(ctx->default_fd, data, len, 0);
+        ssize_t n = recv(ctx->default_fd, data, len, 0);
         if (n >= 0) return (int)n;
         if (errno == EINTR) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) return scm_posix_error(ctx, errno);
@@ -1065,15 +1063,13 @@ STRIPE_CONNECT_MBEDTLS_API stripe_connect_result stripe_connect_mbedtls_set_ca_f
         const char *path)
 {
     stripe_connect_result r = scm_ca_arguments(ctx, path != NULL && path[0] != '\0');
-    int ret;
     if (r != STRIPE_CONNECT_OK) return r;
 #if defined(MBEDTLS_FS_IO)
-    ret = mbedtls_x509_crt_parse_file(&ctx->ca_chain, path);   /* >= 0: at least one certificate added */
+    int ret = mbedtls_x509_crt_parse_file(&ctx->ca_chain, path);   /* >= 0: at least one certificate added */
     if (ret < 0) return scm_mbedtls_failed(ctx, "loading the CA file", ret);
     ctx->ca_loaded = 1;
     return STRIPE_CONNECT_OK;
 #else
-    (void)ret;
     scm_set_error(ctx, "mbedTLS was built without MBEDTLS_FS_IO: use stripe_connect_mbedtls_set_ca_pem");
     return STRIPE_CONNECT_ERR_TLS;
 #endif
@@ -1093,10 +1089,11 @@ SCM_PRIVATE size_t scm_find(const char *text, size_t len, size_t from, const cha
 SCM_PRIVATE int scm_parse_pem_blocks(stripe_connect_mbedtls *ctx, const char *pem, size_t len, int *first_error)
 {
     static const char begin[] = "-----BEGIN CERTIFICATE-----", end[] = "-----END CERTIFICATE-----";
-    size_t at = 0, block_end, n;
-    int added = 0, ret;
+    size_t at = 0;
+    int added = 0;
     while ((at = scm_find(pem, len, at, begin)) < len) {
-        block_end = scm_find(pem, len, at, end);
+        size_t block_end = scm_find(pem, len, at, end), n;
+        int ret;
         if (block_end == len) {
             if (*first_error == 0) *first_error = MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT;   /* no END line */
             break;
@@ -1195,7 +1192,7 @@ SCM_PRIVATE int scm_parse_authority(const char *a, size_t n, scm_url *url)
         port = port * 10 + (unsigned long)(a[i] - '0');
     }
     if (port == 0 || port > 65535) return 0;
-    snprintf(url->port, sizeof url->port, "%lu", port);
+    (void)snprintf(url->port, sizeof url->port, "%lu", port);   /* 1..65535 fits */
     return 1;
 }
 
@@ -1274,7 +1271,6 @@ SCM_PRIVATE stripe_connect_result scm_build_head(stripe_connect_mbedtls *ctx, co
                                                  const scm_url *url, size_t *head_len)
 {
     scm_head_writer w;
-    char length[24];
     size_t i;
     w.buf = ctx->buffer;
     w.cap = STRIPE_CONNECT_MBEDTLS_REQUEST_HEAD_MAX;
@@ -1300,7 +1296,8 @@ SCM_PRIVATE stripe_connect_result scm_build_head(stripe_connect_mbedtls *ctx, co
         scm_put(&w, "\r\n", 2);
     }
     if (req->body_len > 0 || strcmp(req->method, "POST") == 0) {
-        snprintf(length, sizeof length, "%lu", (unsigned long)req->body_len);
+        char length[24];   /* 20 digits at most */
+        (void)snprintf(length, sizeof length, "%lu", (unsigned long)req->body_len);
         scm_put_str(&w, "Content-Length: ");
         scm_put_str(&w, length);
         scm_put(&w, "\r\n", 2);
@@ -1452,11 +1449,11 @@ SCM_PRIVATE stripe_connect_result scm_handshake(scm_exchange *ex)
 /* A TLS failure after the handshake is an I/O failure: ERR_TRANSPORT. */
 SCM_PRIVATE stripe_connect_result scm_tls_io_failed(scm_exchange *ex, int ret, const char *doing)
 {
-    char text[160];
     if (ex->io_result != STRIPE_CONNECT_OK) return scm_io_failed(ex, doing);
     if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF || ex->peer_closed) {
         scm_set_error(ex->ctx, "the server closed the connection without TLS close_notify");
     } else {
+        char text[160];
         scm_mbedtls_text(ret, text, sizeof text);
         scm_set_error(ex->ctx, "%s", text);
     }
@@ -1465,9 +1462,8 @@ SCM_PRIVATE stripe_connect_result scm_tls_io_failed(scm_exchange *ex, int ret, c
 
 SCM_PRIVATE stripe_connect_result scm_write_all(scm_exchange *ex, const unsigned char *data, size_t len)
 {
-    int ret;
     while (len > 0) {
-        ret = mbedtls_ssl_write(&ex->ctx->ssl, data, len);
+        int ret = mbedtls_ssl_write(&ex->ctx->ssl, data, len);
         if (ret > 0) {
             data += ret;
             len -= (size_t)ret;

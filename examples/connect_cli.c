@@ -44,7 +44,7 @@
 #define MAX_SECRETS 8
 
 #if defined(__GNUC__) || defined(__clang__)
-#define PRINTF_LIKE(format_index) __attribute__((format(printf, format_index, format_index + 1)))
+#define PRINTF_LIKE(format_index) __attribute__((format(printf, format_index, (format_index) + 1)))
 #else
 #define PRINTF_LIKE(format_index)
 #endif
@@ -60,12 +60,14 @@ enum {
 static char work_buffer[CLI_BUFFER_SIZE];   /* the client's scratch (wiped by the library) */
 static char output_buffer[CLI_BUFFER_SIZE]; /* the authorize URL, API answers, the demo's GET */
 static char form_buffer[CLI_BUFFER_SIZE];   /* the api command's KEY=VALUE parameters */
+static char event_buffer[CLI_BUFFER_SIZE];  /* verify-webhook: the event's body as received */
 
 typedef enum transport_kind { TRANSPORT_CURL, TRANSPORT_MBEDTLS } transport_kind;
 
 /* The environment; a variable that is unset or empty is NULL. */
 typedef struct settings {
     const char *client_id, *secret_key, *connect_base, *api_base, *ca_file, *redirect_uri;
+    const char *webhook_secret;            /* STRIPE_WEBHOOK_SECRET: the endpoint's whsec_... */
     transport_kind transport;
     unsigned long timeout_ms;
 } settings;
@@ -237,12 +239,12 @@ static const char *transport_diagnostic(const cli *app)
    status (err may be NULL for the calls that do not talk to Stripe). */
 static int report_call(const cli *app, stripe_connect_result r, const stripe_connect_error *err)
 {
-    char status[32];
     if (r == STRIPE_CONNECT_ERR_TRANSPORT || r == STRIPE_CONNECT_ERR_TIMEOUT || r == STRIPE_CONNECT_ERR_TLS)
         return report(app, r, NULL, NULL, transport_diagnostic(app));
     if (err != NULL && (r == STRIPE_CONNECT_ERR_OAUTH || r == STRIPE_CONNECT_ERR_API))
         return report(app, r, err->code[0] != '\0' ? err->code : err->type, err->decline_code, err->message);
     if (err != NULL && r == STRIPE_CONNECT_ERR_HTTP_STATUS) {
+        char status[32];
         snprintf(status, sizeof status, "%d", err->http_status);
         return report(app, r, status, NULL, NULL);
     }
@@ -406,6 +408,7 @@ static int read_settings(settings *s)
     s->api_base = environment("STRIPE_API_BASE");
     s->ca_file = environment("STRIPE_CA_FILE");
     s->redirect_uri = environment("STRIPE_REDIRECT_URI");
+    s->webhook_secret = environment("STRIPE_WEBHOOK_SECRET");
     if (transport == NULL || strcmp(transport, "curl") == 0) s->transport = TRANSPORT_CURL;
     else if (strcmp(transport, "mbedtls") == 0) s->transport = TRANSPORT_MBEDTLS;
     else return usage_line("STRIPE_TRANSPORT must be curl or mbedtls");
@@ -723,6 +726,83 @@ static int command_api(cli *app, arguments *a)
     r = stripe_connect_api_request(&app->client, &p, output_buffer, sizeof output_buffer, &n, &err);
     if (r != STRIPE_CONNECT_OK) return report_call(app, r, &err);
     fwrite(output_buffer, 1, n, stdout);   /* exactly as Stripe sent it */
+    return 0;
+}
+
+/* ---- verify-webhook ------------------------------------------------------------------------------------ */
+
+#define DEFAULT_WEBHOOK_TOLERANCE 300L   /* seconds between the signature's t and now, as Stripe's libraries */
+
+/* --tolerance: whole seconds, 0 (no time check) up to 10^9. */
+static int parse_tolerance(const char *text, long *out)
+{
+    long value = 0;
+    if (*text == '\0') return 0;
+    for (; *text != '\0'; text++) {
+        if (*text < '0' || *text > '9' || value > 100000000L) return 0;
+        value = value * 10 + (*text - '0');
+    }
+    *out = value;
+    return 1;
+}
+
+/* Reads FILE ("-": stdin) into event_buffer, byte for byte: the signature covers the body exactly
+   as Stripe sent it. 0, or a usage error's exit status. */
+static int read_event_file(arguments *a, const char *path, size_t *len)
+{
+    int from_stdin = strcmp(path, "-") == 0, failed, too_large;
+    FILE *file = from_stdin ? stdin : fopen(path, "rb");
+    if (file == NULL) return usage(a, "cannot open FILE: %s", strerror(errno));
+    *len = fread(event_buffer, 1, sizeof event_buffer, file);
+    too_large = *len == sizeof event_buffer && fgetc(file) != EOF;
+    failed = ferror(file);
+    if (!from_stdin) fclose(file);
+    if (failed) return usage(a, "cannot read FILE");
+    if (too_large) return usage(a, "FILE is larger than " CLI_BUFFER_TEXT);
+    return 0;
+}
+
+/* verify-webhook FILE --signature HEADER [--tolerance SECONDS]: exit 0 and the event's fields
+   when a v1 signature of the Stripe-Signature header matches the body under
+   STRIPE_WEBHOOK_SECRET and its t is within the tolerance of now; exit 1 when not. */
+static int command_verify_webhook(cli *app, arguments *a)
+{
+    const char *path = NULL, *header = NULL, *tolerance_text = NULL;
+    long tolerance = DEFAULT_WEBHOOK_TOLERANCE;
+    size_t filled = 0, len = 0;
+    int64_t now = (int64_t)time(NULL);
+    stripe_connect_webhook_event event;
+    stripe_connect_result r;
+    int status;
+
+    while (next_argument(a)) {
+        if (option(a, "--signature", &header) || option(a, "--tolerance", &tolerance_text)) continue;
+        positional(a, &path, 1, &filled);
+    }
+    if (a->failed) return STATUS_USAGE;
+    if (path == NULL) return usage(a, "needs the FILE holding the event's body as received (- for stdin)");
+    if (header == NULL) return usage(a, "needs --signature with the Stripe-Signature header");
+    if (tolerance_text != NULL && !parse_tolerance(tolerance_text, &tolerance))
+        return usage(a, "--tolerance takes whole seconds (0: no time check)");
+    if (require(a, app->env.webhook_secret, "STRIPE_WEBHOOK_SECRET")) return STATUS_USAGE;
+    remember_secret(app, app->env.webhook_secret);
+    if ((status = read_event_file(a, path, &len)) != 0) return status;
+    r = stripe_connect_webhook_verify(event_buffer, len, header, app->env.webhook_secret, tolerance, now);
+    if (r == STRIPE_CONNECT_ERR_SIGNATURE)   /* tried again without the time check, to say which */
+        return report(app, r, NULL, NULL,
+                      tolerance > 0 && stripe_connect_webhook_verify(event_buffer, len, header, app->env.webhook_secret,
+                                                                     0, now) == STRIPE_CONNECT_OK
+                      ? "the signature matches, but its timestamp is further from now than the tolerance"
+                      : "no v1 signature matches the body under STRIPE_WEBHOOK_SECRET, or the header is malformed");
+    if (r != STRIPE_CONNECT_OK) return report_call(app, r, NULL);
+    r = stripe_connect_webhook_event_read(event_buffer, len, &event);
+    if (r != STRIPE_CONNECT_OK)
+        return report(app, r, NULL, NULL, "the signed body is not a Stripe event (an object with string id and type)");
+    json_member(1, "id", event.id);
+    json_member(0, "type", event.type);
+    json_member(0, "account", event.account);
+    json_member(0, "object_id", event.object_id);
+    puts("}");
     return 0;
 }
 
@@ -1054,6 +1134,7 @@ static const struct command {
     { "deauthorize", command_deauthorize, "deauthorize ACCOUNT_ID" },
     { "api", command_api,
       "api METHOD PATH [KEY=VALUE]... [--access-token T | --account ACCT] [--idempotency-key K]" },
+    { "verify-webhook", command_verify_webhook, "verify-webhook FILE --signature HEADER [--tolerance SECONDS]" },
     { "demo", command_demo, "demo" }
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -1069,6 +1150,7 @@ static const char *const help_after_commands[] = {
     "  STRIPE_TRANSPORT     curl (default) or mbedtls",
     "  STRIPE_TIMEOUT_MS    per request, default 80000",
     "  STRIPE_REDIRECT_URI  the authorize URL's redirect_uri; unset: none sent",
+    "  STRIPE_WEBHOOK_SECRET  the webhook endpoint's whsec_... (verify-webhook); never printed",
     "",
     "Output: JSON on stdout (authorize-url: the URL; api: the body as Stripe sent it).",
     "Errors: one line on stderr, \"stripe-connect: <result>[: <code>][: <message>]\".",
@@ -1104,7 +1186,7 @@ static const struct command *find_command(const char *name)
 }
 
 /* Runs the command with its client; everything it set up is torn down, every secret wiped. */
-static int run(const struct command *command, int argc, char **argv)
+static int run_command(const struct command *command, int argc, char **argv)
 {
     static cli app;
     arguments a;
@@ -1124,23 +1206,25 @@ static int run(const struct command *command, int argc, char **argv)
     curl_global_cleanup();
     stripe_connect_wipe(output_buffer, sizeof output_buffer);
     stripe_connect_wipe(form_buffer, sizeof form_buffer);
+    stripe_connect_wipe(event_buffer, sizeof event_buffer);
     return status;
 }
 
 int main(int argc, char **argv)
 {
-    const struct command *command;
     int status;
 
     if (argc < 2) return usage_line("a command is needed: authorize-url, parse-redirect, exchange, refresh, "
-                                          "deauthorize, api or demo (stripe-connect help)");
+                                          "deauthorize, api, verify-webhook or demo (stripe-connect help)");
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         print_help();
-        return 0;
+        status = 0;
+    } else {
+        const struct command *command = find_command(argv[1]);
+        if (command == NULL) return usage_line("unknown command (stripe-connect help lists them)");
+        status = run_command(command, argc - 2, argv + 2);
     }
-    command = find_command(argv[1]);
-    if (command == NULL) return usage_line("unknown command (stripe-connect help lists them)");
-    status = run(command, argc - 2, argv + 2);
+    /* stdout's error flag is sticky: one check here covers every printf and putchar before it. */
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fputs(CLI_NAME ": cannot write the output\n", stderr);
         if (status == 0) status = STATUS_TRANSPORT;

@@ -341,6 +341,50 @@ run_integration() {
 run_integration
 # ---- END integration ----------------------------------------------------------------------------
 
+# ---- BEGIN webhooks (issue 8): tests/integration/test_webhooks.py -------------------------------
+# Random payloads and secrets signed by Python's hmac (a fixed seed, printed; WEBHOOK_SEED=N or
+# WEBHOOK_SEED=random changes it) through build/webhook_vectors, plain and under ASan+UBSan with
+# gcc and with clang; the tool's verify-webhook (build/stripe-connect and its ASan+UBSan build);
+# the stand-in's signed account.application.deauthorized received on a local HTTP server and
+# verified with the tool. Its "webhooks: N passed, N failed" is added to the total; a program that
+# does not build is one failed case, and the driver runs without it.
+run_webhooks() {
+    local log="$out/logs/webhooks" options="--no-build" line rc p f program
+    section "webhooks (tests/integration/test_webhooks.py: Python-signed vectors, verify-webhook, the stand-in's event)"
+    for program in build/webhook_vectors build/asan-gcc/webhook_vectors build/asan-clang/webhook_vectors \
+                   build/stripe-connect build/asan-gcc/stripe-connect; do
+        if submake "$program" > "$log.build-${program//\//_}" 2>&1; then
+            case "$program" in
+                */webhook_vectors) options="$options --vectors $program" ;;
+                *) options="$options --tool $program" ;;
+            esac
+        else
+            report "build $program" 1 "$log.build-${program//\//_}"
+        fi
+    done
+    PYTHONDONTWRITEBYTECODE=1 timeout 1200 python3 tests/integration/test_webhooks.py $options \
+        > "$log" 2>&1 < /dev/null
+    rc=$?
+    head -n 300 "$log"
+    [ "$(wc -l < "$log")" -gt 300 ] && echo "... (the rest in $log)"
+    line=$(grep -E '^webhooks: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        printf 'FAIL tests/integration/test_webhooks.py ended without its summary line (exit status %s)\n' "$rc"
+        failed=$((failed + 1))
+    else
+        p=$(echo "$line" | sed -E 's/^webhooks: ([0-9]+) passed, ([0-9]+) failed$/\1/')
+        f=$(echo "$line" | sed -E 's/^webhooks: ([0-9]+) passed, ([0-9]+) failed$/\2/')
+        passed=$((passed + p)) failed=$((failed + f))
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+            printf 'FAIL tests/integration/test_webhooks.py exited with status %s after its summary\n' "$rc"
+            failed=$((failed + 1))
+        fi
+    fi
+    section_end
+}
+run_webhooks
+# ---- END webhooks -------------------------------------------------------------------------------
+
 # ---- BEGIN mbedTLS adapter: adapters/stripe_connect_mbedtls.h -----------------------------------
 # (a) The HTTP reader's unit tests (tests/unit_http/, a fake socket layer): plain, under ASan+UBSan
 #     with gcc and with clang, and under valgrind memcheck; each run adds its "http reader: N
