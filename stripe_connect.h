@@ -807,13 +807,17 @@ SCN_PRIVATE int scn_hex_value(unsigned char ch)
 }
 
 /* Decodes form-encoded text into w. Returns 0, or -1 on a '%' without two hex digits.
-   *has_nul is set when a %00 was decoded. */
+   *has_nul is set when the decoded text holds a NUL: a %00, or a NUL byte in s itself (found
+   by fuzzing: a raw NUL inside len bytes slipped past the check and cut the field short). */
 SCN_PRIVATE int scn_put_decoded(stripe_connect_form *w, const char *s, size_t n, int *has_nul)
 {
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && s[run] != '%' && s[run] != '+') run++;
+        while (run < n && s[run] != '%' && s[run] != '+') {
+            if (s[run] == '\0') *has_nul = 1;
+            run++;
+        }
         scn_put(w, s + i, run - i);
         if (run == n) break;
         if (s[run] == '+') {

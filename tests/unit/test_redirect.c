@@ -119,6 +119,19 @@ static void parse_redirect_stops_at_len_even_before_a_nul(void)
     CHECK_STR(out.code, "ac_1");
 }
 
+/* A raw NUL byte inside len is a NUL in the decoded value, like %00 (found by fuzzing: it used to
+   cut the code short and pass); in a parameter the parser ignores it does no harm. */
+static void parse_redirect_with_a_raw_nul_in_a_value_is_malformed(void)
+{
+    static const char query[] = "code=ac_1\0x&state=s", ignored[] = "other=a\0b&code=ac_1";
+    stripe_connect_redirect out;
+    memset(&out, 0xAA, sizeof out);
+    CHECK_INT(parse(query, sizeof query - 1, NULL, &out), STRIPE_CONNECT_ERR_MALFORMED_REDIRECT);
+    CHECK(out.code[0] == '\0' && out.state[0] == '\0');
+    CHECK_INT(parse(ignored, sizeof ignored - 1, NULL, &out), STRIPE_CONNECT_OK);
+    CHECK_STR(out.code, "ac_1");
+}
+
 /* ---- ERR_MALFORMED_REDIRECT ----------------------------------------------------------------- */
 
 typedef struct bad_row {
@@ -717,6 +730,7 @@ void suite_redirect(void)
     test_parse_redirect_ok_rows();
     RUN(parse_redirect_reads_only_len_bytes_of_an_unterminated_buffer);
     RUN(parse_redirect_stops_at_len_even_before_a_nul);
+    RUN(parse_redirect_with_a_raw_nul_in_a_value_is_malformed);
     test_parse_redirect_malformed_rows();
     RUN(parse_redirect_of_empty_input_is_malformed_and_zeroes_out);
     test_parse_redirect_field_lengths();
