@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # tests/check.d/analysis.sh - static analysis with zero findings, a step of `make check`.
 #
-# Four analysers over four targets, one case each ("ok   TOOL TARGET"):
+# Four analysers over four targets, one case line each ("ok   TOOL TARGET"):
 #
-#   target                              translation unit
-#   stripe_connect.h                    tests/check.d/analysis_core.c      C89
-#   adapters/stripe_connect_curl.h      tests/check.d/analysis_curl.c      C99, libcurl
-#   adapters/stripe_connect_mbedtls.h   tests/check.d/analysis_mbedtls.c   C99, mbedTLS, POSIX sockets
+#   target                              translation units (in tests/check.d/)
+#   stripe_connect.h                    analysis_core.c (C89), analysis_library.c (C99)
+#   adapters/stripe_connect_curl.h      analysis_curl.c, analysis_library.c (C99, libcurl)
+#   adapters/stripe_connect_mbedtls.h   analysis_mbedtls.c, analysis_library.c (C99, mbedTLS, POSIX)
 #   examples/connect_cli.c              the tool itself (the core and both adapters inside)
-#   Each analysis_*.c defines its target's implementation (the adapters' leave the core's to
-#   analysis_core.c) and calls every public function of its target once.
+#   Each analysis_*.c defines the implementation(s) and calls nothing (analysis_core.c says why);
+#   cppcheck and gcc take one unit per target, the clang tools analysis_library.c, which holds
+#   all three (it says why), and report on each target's file.
 #
 #   cppcheck     --enable=warning,style,performance,portability --inconclusive, the target's
 #                --std, --library=posix (and libcurl). System headers are not given to it (its
@@ -21,15 +22,15 @@
 #                MBEDTLS_FS_IO or MBEDTLS_ERROR_C).
 #   clang-tidy   the checks of /.clang-tidy (bugprone-*, cert-*, clang-analyzer-*, misc-*,
 #                portability-*; the one left out is listed there with its reason), every warning
-#                an error, headers included. The core also as STRIPE_CONNECT_NO_STDLIB (its own
-#                memcpy/memset/strlen loops, asserts off).
+#                an error, headers included.
 #   scan-build   clang's analyzer: its default checkers plus valist, security.FloatLoopCounter,
 #                optin.portability.UnixAPI, security.insecureAPI.strcpy and .rand;
-#                --status-bugs, so a report fails. The core also as NO_STDLIB.
-#                For both clang tools the analyzer starts from every function of the headers too
+#                --status-bugs, so a report fails. Also the core alone as C89 and
+#                STRIPE_CONNECT_NO_STDLIB (its own memcpy/memset/strlen loops, asserts off).
+#                For both clang tools the analyzer starts from every function of the headers
 #                (-analyze-headers): by default it skips functions defined in an #included file
 #                unless the .c file calls them, and then only with the caller's arguments. Not
-#                for examples/connect_cli.c, whose headers have their own targets.
+#                for examples/connect_cli.c, whose headers are analysed on their own.
 #   gcc          -O1 -fanalyzer -Werror: any analyzer warning fails; so does "analysis bailed out
 #                early", for then part of the code was never looked at. GCC 12's analyzer gives
 #                up on this code after 22 of the core's 78 functions unless it summarises calls
@@ -43,19 +44,19 @@
 #   examples/connect_cli.c is checked by clang-tidy without cert-err33-c (the reason is in
 #   /.clang-tidy).
 #
-# Then the gate shows it can fail ("ok   TOOL reports the bugs planted in ..."): each analyser
-# runs, with the options above, over copies of the sources in build/check/analysis/planted/:
-#   core/   stripe_connect.h with a NULL dereference and an uninitialised read added
-#   curl/   adapters/stripe_connect_curl.h with a leak (malloc without free) added
-# and passes only when the analyser fails and names the planted lines (gcc: the NULL dereference
-# and the leak, its uninitialised-value checker being off).
+# Then the gate shows it can fail ("ok   TOOL reports the ... planted in copies"): each analyser
+# runs, with the options above, over copies in build/check/analysis/planted/ where
+# stripe_connect.h has gained a NULL dereference and an uninitialised read, and
+# adapters/stripe_connect_curl.h a leak (malloc without free); it passes only when the analyser
+# fails and names each planted line (gcc: the NULL dereference and the leak, its
+# uninitialised-value checker being off).
 #
 # No suppressions: every finding was fixed in the code. If one is ever needed, it goes here, with
 # a comment saying why it is safe (cppcheck: --suppress=ID:FILE:LINE; clang-tidy: /.clang-tidy).
 #
 # Runs from anywhere (it moves to the repository's root); installs what it lacks with apt-get
-# as root (otherwise prints the command and exits 1). Two cases at a time (ANALYSIS_JOBS,
-# default 2). Logs in build/check/analysis/: one per case, named after it; gcc/ holds gcc's whole
+# as root (otherwise prints the command and exits 1). Two runs at a time (ANALYSIS_JOBS,
+# default 2). Logs in build/check/analysis/: one per run, named after it; gcc/ holds gcc's whole
 # output (with the routine "terminating analysis for this program point" lines), scan-build/ the
 # HTML reports when it found something, planted/ the copies with bugs. Ends with
 # "-- N passed, N failed (T s)".
@@ -159,12 +160,12 @@ posix_options="-D_POSIX_C_SOURCE=200809L"
 [ -n "$(macro_value '#include <sys/socket.h>' SO_NOSIGPIPE)" ] && posix_options="$posix_options -DSO_NOSIGPIPE=1"
 
 CORE_DEFINES="-DSTRIPE_CONNECT_IMPLEMENTATION"
-CURL_DEFINES="-DSTRIPE_CONNECT_CURL_IMPLEMENTATION -DLIBCURL_VERSION_NUM=${curl_version:-0}"
-MBEDTLS_DEFINES="-DSTRIPE_CONNECT_MBEDTLS_IMPLEMENTATION -DMBEDTLS_VERSION_NUMBER=${mbedtls_version:-0}"
+CURL_DEFINES="$CORE_DEFINES -DSTRIPE_CONNECT_CURL_IMPLEMENTATION -DLIBCURL_VERSION_NUM=${curl_version:-0}"
+MBEDTLS_DEFINES="$CORE_DEFINES -DSTRIPE_CONNECT_MBEDTLS_IMPLEMENTATION -DMBEDTLS_VERSION_NUMBER=${mbedtls_version:-0}"
 # The mbedTLS adapter as built here (POSIX sockets, this mbedTLS's options), and as on a device.
 MBEDTLS_HOST="$posix_options$mbedtls_options"
 MBEDTLS_DEVICE="-DSTRIPE_CONNECT_MBEDTLS_NO_DEFAULT_SOCKET -DSTRIPE_CONNECT_MBEDTLS_CLOCK_MS()=0UL"
-CLI_DEFINES="$CORE_DEFINES $CURL_DEFINES $MBEDTLS_DEFINES $MBEDTLS_HOST"
+CLI_DEFINES="$CURL_DEFINES $MBEDTLS_DEFINES $MBEDTLS_HOST"
 echo "cppcheck is told: LIBCURL_VERSION_NUM=$curl_version MBEDTLS_VERSION_NUMBER=$mbedtls_version$mbedtls_options $posix_options"
 
 # ---- The analysers --------------------------------------------------------------------------------
@@ -259,7 +260,8 @@ add_case() {
     case_commands+=("$*")
 }
 
-log_of() { echo "$out/$(echo "$1" | sed -E 's|[^A-Za-z0-9._]+|-|g').log"; }
+# The log of a run: its name made a file name ("TOOL {A|B|...}" is TOOL-library.log).
+log_of() { echo "$out/$(echo "$1" | sed -E 's| \{.*\}$| library|; s|[^A-Za-z0-9._]+|-|g').log"; }
 
 run_one() {
     local i=$1 log t0=$SECONDS
@@ -268,19 +270,42 @@ run_one() {
     echo "$? $((SECONDS - t0))" > "$out/status/$i"
 }
 
+# A run named "TOOL {A|B|...}" covers several targets and gets one case line per target: a
+# target fails when the tool reported something in its file; all of them fail when the run failed
+# with nothing to blame on any one of them (it did not compile, or a report elsewhere).
+reported_in() {   # reported_in LOG FILE: the tool's reports located in FILE
+    grep -E "(^|/)${2//./\\.}:[0-9]+:([0-9]+:)? (warning|error)" "$1"
+}
+
 report_case() {
-    local i=$1 status seconds log
+    local i=$1 status seconds log name tool target label blamed=0 targets
     read -r status seconds < "$out/status/$i"
-    log=$(log_of "${case_names[$i]}")
-    if [ "$status" = 0 ]; then
-        printf 'ok   %s (%s s)\n' "${case_names[$i]}" "$seconds"
-        passed=$((passed + 1))
+    name=${case_names[$i]}
+    log=$(log_of "$name")
+    if [[ "$name" =~ ^(.*)\ \{(.*)\}$ ]]; then
+        tool="${BASH_REMATCH[1]} "
+        IFS='|' read -r -a targets <<< "${BASH_REMATCH[2]}"
+        if [ "$status" != 0 ]; then
+            for target in "${targets[@]}"; do reported_in "$log" "$target" > /dev/null && blamed=1; done
+        fi
     else
-        printf 'FAIL %s (%s s; %s)\n' "${case_names[$i]}" "$seconds" "$log"
-        grep -E 'warning|error|bugs? found|^---|gave up|planted|reported' "$log" | grep -v 'warnings generated' |
-            head -n 40 | sed 's/^/     | /'
-        failed=$((failed + 1))
+        tool="" targets=("$name")
     fi
+    for target in "${targets[@]}"; do
+        label="$tool$target"
+        if [ "$status" = 0 ] || { [ "$blamed" = 1 ] && ! reported_in "$log" "$target" > /dev/null; }; then
+            printf 'ok   %s (%s s)\n' "$label" "$seconds"
+            passed=$((passed + 1))
+        else
+            printf 'FAIL %s (%s s; %s)\n' "$label" "$seconds" "$log"
+            if [ "$blamed" = 1 ]; then
+                reported_in "$log" "$target"
+            else
+                grep -E 'warning|error|bugs? found|^---|gave up|planted|reported' "$log" | grep -v 'warnings generated'
+            fi | head -n 40 | sed 's/^/     | /'
+            failed=$((failed + 1))
+        fi
+    done
 }
 
 run_cases() {
@@ -305,18 +330,18 @@ core=tests/check.d/analysis_core.c
 curl=tests/check.d/analysis_curl.c
 mbedtls=tests/check.d/analysis_mbedtls.c
 cli=examples/connect_cli.c
+library=tests/check.d/analysis_library.c
 NO_STDLIB="-DSTRIPE_CONNECT_NO_STDLIB"
 
 echo "== the library, the adapters and the tool"
+LIBRARY_TARGETS="{stripe_connect.h|adapters/stripe_connect_curl.h|adapters/stripe_connect_mbedtls.h}"
 # The longest first, so that the two lanes end together.
+add_case "scan-build $LIBRARY_TARGETS" run_scan_build . $library c99 "$out/scan-build/library" "''" headers
+add_case "clang-tidy $LIBRARY_TARGETS" run_clang_tidy . $library c99 "''" "''" headers
 add_case "scan-build examples/connect_cli.c" run_scan_build . $cli c99 "$out/scan-build/cli" "''"
 add_case "clang-tidy examples/connect_cli.c" run_clang_tidy . $cli c99 -checks=-cert-err33-c "''"
-add_case "scan-build adapters/stripe_connect_mbedtls.h" run_scan_build . $mbedtls c99 "$out/scan-build/mbedtls" "''" headers
-add_case "clang-tidy adapters/stripe_connect_mbedtls.h" run_clang_tidy . $mbedtls c99 "''" "''" headers
-add_case "scan-build adapters/stripe_connect_curl.h" run_scan_build . $curl c99 "$out/scan-build/curl" "''" headers
-add_case "clang-tidy adapters/stripe_connect_curl.h" run_clang_tidy . $curl c99 "''" "''" headers
-add_case "scan-build stripe_connect.h" run_scan_build . $core c89 "$out/scan-build/core" "';$NO_STDLIB'" headers
-add_case "clang-tidy stripe_connect.h" run_clang_tidy . $core c89 "''" "';$NO_STDLIB'" headers
+add_case "scan-build stripe_connect.h as C89 and STRIPE_CONNECT_NO_STDLIB" \
+    run_scan_build . $core c89 "$out/scan-build/core" "'$NO_STDLIB'" headers
 add_case "gcc -fanalyzer examples/connect_cli.c" run_gcc_analyzer . $cli c99 "$out/gcc/cli" "''"
 add_case "gcc -fanalyzer adapters/stripe_connect_mbedtls.h" run_gcc_analyzer . $mbedtls c99 "$out/gcc/mbedtls" "''"
 add_case "gcc -fanalyzer adapters/stripe_connect_curl.h" run_gcc_analyzer . $curl c99 "$out/gcc/curl" "''"
@@ -330,8 +355,11 @@ add_case "cppcheck stripe_connect.h" run_cppcheck . $core c89 "'$CORE_DEFINES'" 
 run_cases
 
 # ---- The gate can fail: bugs planted in copies --------------------------------------------------------
+# Copies of the sources, with a NULL dereference and an uninitialised read planted in
+# stripe_connect.h and a leak in adapters/stripe_connect_curl.h; the clang tools take
+# analysis_library.c, cppcheck and gcc analysis_curl.c, as above.
 planted=$out/planted
-mkdir -p "$planted/core" "$planted/curl/adapters"
+mkdir -p "$planted/adapters"
 
 # plant FILE ANCHOR: inserts stdin into FILE before the line ANCHOR, which must be there once.
 plant() {
@@ -342,9 +370,8 @@ plant() {
         mv "$file.new" "$file"
 }
 
-cp stripe_connect.h $core "$planted/core/" && cp stripe_connect.h $curl "$planted/curl/" &&
-cp adapters/stripe_connect_curl.h "$planted/curl/adapters/" &&
-plant "$planted/core/stripe_connect.h" "#endif /* STRIPE_CONNECT_IMPLEMENTATION_INCLUDED */" <<'EOF' &&
+cp stripe_connect.h $curl $library "$planted/" && cp adapters/*.h "$planted/adapters/" &&
+plant "$planted/stripe_connect.h" "#endif /* STRIPE_CONNECT_IMPLEMENTATION_INCLUDED */" <<'EOF' &&
 /* PLANTED by tests/check.d/analysis.sh: bugs the analysers must report. */
 STRIPE_CONNECT_API int stripe_connect_planted(const char *text, size_t n);
 STRIPE_CONNECT_API int stripe_connect_planted(const char *text, size_t n)
@@ -356,8 +383,9 @@ STRIPE_CONNECT_API int stripe_connect_planted(const char *text, size_t n)
     return first;                 /* PLANTED-UNINIT */
 }
 EOF
-plant "$planted/curl/adapters/stripe_connect_curl.h" "#endif /* STRIPE_CONNECT_CURL_IMPLEMENTATION_INCLUDED */" <<'EOF'
+plant "$planted/adapters/stripe_connect_curl.h" "#endif /* STRIPE_CONNECT_CURL_IMPLEMENTATION_INCLUDED */" <<'EOF'
 /* PLANTED by tests/check.d/analysis.sh: a leak the analysers must report. */
+#include <stdlib.h>
 STRIPE_CONNECT_CURL_API size_t stripe_connect_curl_planted(const char *text);
 STRIPE_CONNECT_CURL_API size_t stripe_connect_curl_planted(const char *text)
 {
@@ -384,8 +412,8 @@ expect_report() {
     echo "--- exit status $status"
     [ "$status" -ne 0 ] || { echo "the analyser passed the planted code"; return 1; }
     for mark in "${marks[@]}"; do
-        file=$planted/core/stripe_connect.h
-        [ "$mark" = PLANTED-LEAK ] && file=$planted/curl/adapters/stripe_connect_curl.h
+        file=$planted/stripe_connect.h
+        [ "$mark" = PLANTED-LEAK ] && file=$planted/adapters/stripe_connect_curl.h
         line=$(grep -n "$mark" "$file" | cut -d: -f1)
         if ! echo "$output" | grep -qE "$(basename "$file"):($line|$((line + 1))):"; then
             echo "not reported: $mark at $(basename "$file"):$line"
@@ -396,23 +424,18 @@ expect_report() {
 }
 
 echo "== the gate can fail (bugs planted in copies under $planted/)"
-p=$planted/core c=$planted/curl
-add_case "scan-build reports the bugs planted in a copy of stripe_connect.h" \
-    expect_report PLANTED-NULL PLANTED-UNINIT -- run_scan_build $p $p/analysis_core.c c89 "$p/scan-build" "''" headers
-add_case "scan-build reports the leak planted in a copy of the curl adapter" \
-    expect_report PLANTED-LEAK -- run_scan_build $c $c/analysis_curl.c c99 "$c/scan-build" "''" headers
-add_case "clang-tidy reports the bugs planted in a copy of stripe_connect.h" \
-    expect_report PLANTED-NULL PLANTED-UNINIT -- run_clang_tidy $p $p/analysis_core.c c89 "''" "''" headers
-add_case "clang-tidy reports the leak planted in a copy of the curl adapter" \
-    expect_report PLANTED-LEAK -- run_clang_tidy $c $c/analysis_curl.c c99 "''" "''" headers
-add_case "gcc -fanalyzer reports the NULL dereference planted in a copy of stripe_connect.h" \
-    expect_report PLANTED-NULL -- run_gcc_analyzer $p $p/analysis_core.c c89 "$p/gcc" "''"
-add_case "gcc -fanalyzer reports the leak planted in a copy of the curl adapter" \
-    expect_report PLANTED-LEAK -- run_gcc_analyzer $c $c/analysis_curl.c c99 "$c/gcc" "''"
-add_case "cppcheck reports the bugs planted in a copy of stripe_connect.h" \
-    expect_report PLANTED-NULL PLANTED-UNINIT -- run_cppcheck $p $p/analysis_core.c c89 "'$CORE_DEFINES'" "''"
-add_case "cppcheck reports the leak planted in a copy of the curl adapter" \
-    expect_report PLANTED-LEAK -- run_cppcheck $c $c/analysis_curl.c c99 "'$CURL_DEFINES'" "''"
+p=$planted
+add_case "scan-build reports the NULL dereference, uninitialised read and leak planted in copies" \
+    expect_report PLANTED-NULL PLANTED-UNINIT PLANTED-LEAK -- \
+    run_scan_build $p $p/analysis_library.c c99 "$p/scan-build" "''" headers
+add_case "clang-tidy reports the NULL dereference, uninitialised read and leak planted in copies" \
+    expect_report PLANTED-NULL PLANTED-UNINIT PLANTED-LEAK -- \
+    run_clang_tidy $p $p/analysis_library.c c99 "''" "''" headers
+add_case "gcc -fanalyzer reports the NULL dereference and leak planted in copies" \
+    expect_report PLANTED-NULL PLANTED-LEAK -- run_gcc_analyzer $p $p/analysis_curl.c c99 "$p/gcc" "''"
+add_case "cppcheck reports the NULL dereference, uninitialised read and leak planted in copies" \
+    expect_report PLANTED-NULL PLANTED-UNINIT PLANTED-LEAK -- \
+    run_cppcheck $p $p/analysis_curl.c c99 "'$CURL_DEFINES'" "''"
 run_cases
 
 finish

@@ -16,6 +16,7 @@
 #      whose report is shown; commit it with the fix so it is replayed from then on.
 #
 #   FUZZ_SECONDS=600 bash tests/check.d/fuzz.sh     longer runs (what `make fuzz` does)
+#   FUZZ_SECONDS=0 ...                              the replay alone, no libFuzzer
 #   FUZZ_TARGETS="token redirect" ...               only those targets
 #   FUZZ_JOBS=1 ...                                 one fuzzer at a time
 #
@@ -44,6 +45,13 @@ passed=0 failed=0
 case "$FUZZ_SECONDS" in ''|*[!0-9]*) echo "fuzz.sh: FUZZ_SECONDS must be a whole number of seconds" >&2; exit 2 ;; esac
 case "$FUZZ_JOBS" in ''|*[!0-9]*|0) echo "fuzz.sh: FUZZ_JOBS must be a positive number" >&2; exit 2 ;; esac
 
+# One run at a time in build/check/fuzz/ (a second one waits for the first), for they share it.
+mkdir -p "$out" || exit 1
+exec 9> "$out/.lock"
+if ! flock -n 9; then
+    echo "fuzz.sh: another run is using $out; waiting for it to end"
+    flock 9
+fi
 rm -rf "$out/bin" "$out/logs" "$out/artifacts"
 mkdir -p "$out/bin" "$out/logs" "$out/artifacts" "$out/work" || exit 1
 
@@ -240,6 +248,11 @@ fuzz_one() {
     echo "$rc" > "$out/logs/fuzz-$target.status"
     echo $((SECONDS - began)) > "$out/logs/fuzz-$target.seconds"
 }
+
+if [ "$FUZZ_SECONDS" -eq 0 ]; then
+    echo "note fuzz: FUZZ_SECONDS=0, the corpus replay alone (no libFuzzer runs)"
+    finish
+fi
 
 # Fuzz targets whose fuzzer built, FUZZ_JOBS at a time.
 build_all fuzz
