@@ -768,8 +768,8 @@ static void fault_modes(void)
     }
 }
 
-/* On a kept-alive connection that dies with no answer, libcurl would resend a POSTFIELDS body
-   by itself. The adapter forbids it: the code arrives once, and the call fails. */
+/* On a kept-alive connection that dies with no answer, libcurl would resend a POST by itself.
+   The adapter forbids it: the code arrives once, and the call fails. */
 static void post_on_a_reused_connection_that_dies_arrives_once(void)
 {
     fixture f;
@@ -782,8 +782,9 @@ static void post_on_a_reused_connection_that_dies_arrives_once(void)
     fixture_open(&f);
     CHECK_INT(stripe_connect_exchange_code(&f.client, "ac_unknown_before_reset", &t, &e), STRIPE_CONNECT_ERR_OAUTH);
     CHECK_INT(stripe_connect_exchange_code(&f.client, "fault_reset", &t, &e), STRIPE_CONNECT_ERR_TRANSPORT);
-    /* libcurl wanted to send it again on a new connection and could not rewind the body. */
-    CHECK_INT(f.http.curl_code, CURLE_SEND_FAIL_REWIND);
+    /* libcurl wanted to send it again on a new connection; the pre-request callback said no. */
+    CHECK_INT(f.http.curl_code, CURLE_ABORTED_BY_CALLBACK);
+    CHECK(strstr(f.http.error, "refused to send the POST again") != NULL);
 
     /* The same, marked, to count what arrived. */
     CHECK_INT(stripe_connect_exchange_code(&f.client, "ac_unknown_before_reset", &t, &e), STRIPE_CONNECT_ERR_OAUTH);
@@ -795,7 +796,7 @@ static void post_on_a_reused_connection_that_dies_arrives_once(void)
     snprintf(url, sizeof url, "%s/oauth/token", env.base);
     CHECK_INT(send_raw(&f, "POST", url, headers, 3, "grant_type=authorization_code&code=fault_reset",
                        out, sizeof out, &res), STRIPE_CONNECT_ERR_TRANSPORT);
-    CHECK_INT(f.http.curl_code, CURLE_SEND_FAIL_REWIND);   /* on the kept-alive connection */
+    CHECK_INT(f.http.curl_code, CURLE_ABORTED_BY_CALLBACK);   /* on the kept-alive connection */
     CHECK_INT(requests_with_marker(marker, line, sizeof line), 1);
     fixture_close(&f);
 }
@@ -1104,6 +1105,14 @@ static void stand_in_plain_http_port_is_refused(void)
     fixture_close(&f);
 }
 
+static int all_zero(const char *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (p[i] != 0) return 0;
+    return 1;
+}
+
 /* ---- Requests the adapter refuses itself ------------------------------------------------------------- */
 static void header_with_a_line_break_is_refused(void)
 {
@@ -1117,6 +1126,51 @@ static void header_with_a_line_break_is_refused(void)
               STRIPE_CONNECT_ERR_TRANSPORT);
     CHECK(strstr(f.http.error, "header 0") != NULL);
     CHECK(strstr(f.http.error, "X-Injected") == NULL);      /* no header value in the message */
+    fixture_close(&f);
+}
+
+/* The header list lives in the context: STRIPE_CONNECT_MAX_HEADERS headers and
+   STRIPE_CONNECT_CURL_HEADER_BYTES bytes of lines fit, one more of either is refused before
+   anything is sent, and the lines (they hold the key) are wiped after every request. */
+static void header_list_limits_and_wipe(void)
+{
+    fixture f;
+    stripe_connect_http_response res;
+    stripe_connect_header headers[STRIPE_CONNECT_MAX_HEADERS + 1];
+    static char long_value[STRIPE_CONNECT_CURL_HEADER_BYTES];
+    char url[128], out[4096], names[STRIPE_CONNECT_MAX_HEADERS + 1][16];
+    size_t i, fixed;
+    fixture_open(&f);
+    snprintf(url, sizeof url, "%s/v1/charges", env.base);   /* no such list: a 404 answer is all we need */
+    for (i = 0; i < STRIPE_CONNECT_MAX_HEADERS + 1; i++) {
+        snprintf(names[i], sizeof names[i], "X-Extra-%lu", (unsigned long)i);
+        headers[i].name = names[i];
+        headers[i].value = "1";
+    }
+    headers[0] = form_headers[0];
+    headers[1] = form_headers[1];
+    CHECK_INT(send_raw(&f, "GET", url, headers, STRIPE_CONNECT_MAX_HEADERS, NULL, out, sizeof out, &res), OK);
+    CHECK_INT(res.status, 404);
+    CHECK(all_zero(f.http.header_lines, sizeof f.http.header_lines));
+    CHECK_INT(send_raw(&f, "GET", url, headers, STRIPE_CONNECT_MAX_HEADERS + 1, NULL, out, sizeof out, &res),
+              STRIPE_CONNECT_ERR_TRANSPORT);
+    CHECK(strstr(f.http.error, "more than") != NULL);
+
+    /* Three headers whose lines, with "Accept:" and "Expect:" after them, take every byte. */
+    fixed = strlen("Authorization: Bearer " SECRET_KEY) + 1 + strlen("Content-Type: application/x-www-form-urlencoded") +
+            1 + strlen("X-Long: ") + 1 + strlen("Expect:") + 1 + strlen("Accept:") + 1;
+    memset(long_value, 'a', sizeof long_value - fixed);
+    long_value[sizeof long_value - fixed] = '\0';
+    headers[2].name = "X-Long";
+    headers[2].value = long_value;
+    CHECK_INT(send_raw(&f, "GET", url, headers, 3, NULL, out, sizeof out, &res), OK);
+    CHECK_INT(res.status, 404);
+    CHECK(all_zero(f.http.header_lines, sizeof f.http.header_lines));
+    long_value[sizeof long_value - fixed] = 'a';
+    long_value[sizeof long_value - fixed + 1] = '\0';
+    CHECK_INT(send_raw(&f, "GET", url, headers, 3, NULL, out, sizeof out, &res), STRIPE_CONNECT_ERR_TRANSPORT);
+    CHECK(strstr(f.http.error, "bytes") != NULL);
+    CHECK(all_zero(f.http.header_lines, sizeof f.http.header_lines));
     fixture_close(&f);
 }
 
@@ -1206,6 +1260,7 @@ int main(void)
     RUN(stand_in_plain_http_port_is_refused);
 
     RUN(header_with_a_line_break_is_refused);
+    RUN(header_list_limits_and_wipe);
     RUN(other_methods_and_bodies_on_get_are_refused);
     RUN(trust_changes_apply_to_the_next_request);
 
