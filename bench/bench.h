@@ -49,6 +49,8 @@ const stripe_connect_authorize_params *url_params(void);
 /* ---- ops_exchange.c: a whole refresh through the curl adapter, against a bare libcurl POST ---- */
 int exchange_prepare(void);        /* opens the connection with one refresh */
 int exchange_prepare_bare(void);   /* the same, then sets the bare POST's options on the handle */
+int exchange_prepare_fresh(void);        /* both again, with a new connection every time */
+int exchange_prepare_bare_fresh(void);
 int exchange_stripe_connect(void);
 int exchange_bare_curl(void);
 int exchange_check(void);

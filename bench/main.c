@@ -34,6 +34,10 @@ static const bench_op ops[] = {
     { "percent_encode_1k/curl_easy_escape", encode_prepare, encode_curl, "encode_1k.txt" },
     { "exchange/stripe_connect_curl", exchange_prepare, exchange_stripe_connect, "refresh_token grant" },
     { "exchange/bare_curl", exchange_prepare_bare, exchange_bare_curl, "refresh_token grant" },
+    { "exchange_new_connection/stripe_connect_curl", exchange_prepare_fresh, exchange_stripe_connect,
+      "refresh_token grant, new TLS connection" },
+    { "exchange_new_connection/bare_curl", exchange_prepare_bare_fresh, exchange_bare_curl,
+      "refresh_token grant, new TLS connection" },
 };
 
 const char *bench_read_data(const char *file, size_t *len)

@@ -8,7 +8,8 @@
    client's scratch, the adapter's header list and options, curl_easy_perform, the header and
    body callbacks, the parse, the wipe. One operation of the bare transport is curl_easy_perform
    alone, its options (the same URL, headers and body, built once) set before the loop, the body
-   appended to a buffer. The connection is opened (TLS handshake) in prepare and kept alive.
+   appended to a buffer. The connection is opened (TLS handshake) in prepare and kept alive;
+   the "fresh" pair opens a new one for every exchange instead.
 
    Environment (bench/run.py sets it; it starts the stand-in through tests/integration/harness.py):
    BENCH_CONNECT_BASE   https://localhost:<port>
@@ -128,6 +129,24 @@ int exchange_prepare_bare(void)
     bad |= curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, bare_write) != CURLE_OK;
     bad |= curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
     return bad || exchange_bare_curl() != 0;
+}
+
+/* The same two, with a new connection (TCP and a TLS handshake) for every exchange, as a code
+   exchange usually gets in production: one per connected account, with the connection to
+   Stripe long closed since the last. CURLOPT_FORBID_REUSE closes it after each transfer. */
+static int forbid_reuse(void)
+{
+    return curl_easy_setopt(exchange_http.easy, CURLOPT_FORBID_REUSE, 1L) != CURLE_OK;
+}
+
+int exchange_prepare_fresh(void)
+{
+    return exchange_prepare() != 0 || forbid_reuse();
+}
+
+int exchange_prepare_bare_fresh(void)
+{
+    return exchange_prepare_bare() != 0 || forbid_reuse();
 }
 
 int exchange_bare_curl(void)
