@@ -200,7 +200,7 @@ uninstall:
 EXAMPLE_CFLAGS   = -std=c99 -O2 -g $(WARNINGS)
 EXAMPLE_CPPFLAGS = -I. -Iadapters
 CLI_LIBS         = -lcurl -lmbedtls -lmbedx509 -lmbedcrypto
-CLI_DEPS         = examples/connect_cli.c stripe_connect.h adapters/stripe_connect_curl.h \
+CLI_DEPS         = examples/connect_cli.c examples/example_setup.h stripe_connect.h adapters/stripe_connect_curl.h \
                    adapters/stripe_connect_mbedtls.h
 
 build/stripe-connect: $(CLI_DEPS)
@@ -229,7 +229,7 @@ demo:
 # build/asan-gcc/stripe-connect-web, build/asan-clang/stripe-connect-web   the same under ASan+UBSan
 # make e2e                      tests/check.d/e2e.sh: the flow in headless Chromium against the
 #                               stand-in (installs chromium and chromium-driver when missing)
-WEB_DEPS = examples/web_connect.c stripe_connect.h adapters/stripe_connect_curl.h \
+WEB_DEPS = examples/web_connect.c examples/example_setup.h stripe_connect.h adapters/stripe_connect_curl.h \
            adapters/stripe_connect_mbedtls.h
 WEB_LIBS = -lcurl -lmbedtls -lmbedx509 -lmbedcrypto
 

@@ -13,7 +13,7 @@
    nothing on stdout, one line on stderr "stripe-connect: <result>[: <code>][: <message>]" and
    the exit status 1 (Stripe said no), 2 (usage), 3 (transport), 4 (a bad response).
    The secret key is read from the environment only, and never printed. */
-#define _POSIX_C_SOURCE 200809L /* nanosleep */
+#define _POSIX_C_SOURCE 200809L /* nanosleep (example_setup.h) */
 
 #define STRIPE_CONNECT_IMPLEMENTATION
 #include "stripe_connect.h"
@@ -21,6 +21,7 @@
 #include "stripe_connect_curl.h"
 #define STRIPE_CONNECT_MBEDTLS_IMPLEMENTATION
 #include "stripe_connect_mbedtls.h"
+#include "example_setup.h"   /* the environment, randomness, sleep and transport, as web_connect.c's */
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -29,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #define CLI_NAME "stripe-connect"
@@ -37,9 +37,6 @@
 /* Requests and answers: the client's scratch for the OAuth calls, and the api command's output. */
 #define CLI_BUFFER_SIZE (256u * 1024u)
 #define CLI_BUFFER_TEXT "256 KiB"
-/* What the mbedTLS transport trusts when STRIPE_CA_FILE is unset (libcurl has its own default). */
-#define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
-#define DEFAULT_TIMEOUT_MS 80000ul
 #define MAX_CAPABILITIES 64
 #define MAX_SECRETS 8
 
@@ -62,22 +59,10 @@ static char output_buffer[CLI_BUFFER_SIZE]; /* the authorize URL, API answers, t
 static char form_buffer[CLI_BUFFER_SIZE];   /* the api command's KEY=VALUE parameters */
 static char event_buffer[CLI_BUFFER_SIZE];  /* verify-webhook: the event's body as received */
 
-typedef enum transport_kind { TRANSPORT_CURL, TRANSPORT_MBEDTLS } transport_kind;
-
-/* The environment; a variable that is unset or empty is NULL. */
-typedef struct settings {
-    const char *client_id, *secret_key, *connect_base, *api_base, *ca_file, *redirect_uri;
-    const char *webhook_secret;            /* STRIPE_WEBHOOK_SECRET: the endpoint's whsec_... */
-    transport_kind transport;
-    unsigned long timeout_ms;
-} settings;
-
 typedef struct cli {
-    settings env;
+    example_settings env;
     stripe_connect_client client;
-    int transport_initialised;
-    stripe_connect_curl curl;
-    stripe_connect_mbedtls mbedtls;
+    example_transport transport;
     const char *secrets[MAX_SECRETS]; /* the key, codes and tokens of this run: never printed */
     size_t secret_count;
 } cli;
@@ -91,33 +76,6 @@ typedef struct arguments {
     int options_ended; /* after "--" every argument is positional */
     int failed;        /* a usage error was reported: stop */
 } arguments;
-
-/* ---- The operating system: randomness and sleep for the client ---------------------------------- */
-
-/* The client's CSPRNG (state, idempotency keys, retry jitter): the kernel's, through getrandom. */
-static int os_random(void *user, unsigned char *out, size_t n)
-{
-    (void)user;
-    while (n > 0) {
-        ssize_t got = getrandom(out, n, 0);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return -1;
-        out += got;
-        n -= (size_t)got;
-    }
-    return 0;
-}
-
-/* The client's sleep between API retries. */
-static void os_sleep(void *user, unsigned long ms)
-{
-    struct timespec left;
-    (void)user;
-    left.tv_sec = (time_t)(ms / 1000);
-    left.tv_nsec = (long)(ms % 1000) * 1000000L;
-    while (nanosleep(&left, &left) != 0 && errno == EINTR) {
-    }
-}
 
 /* ---- Errors: the one place for the error line and the exit status ------------------------------ */
 
@@ -231,8 +189,7 @@ static int report(const cli *app, stripe_connect_result r, const char *code, con
 /* The transport's own words about its last failure (libcurl's or mbedTLS's message). */
 static const char *transport_diagnostic(const cli *app)
 {
-    if (!app->transport_initialised) return NULL;
-    return app->env.transport == TRANSPORT_MBEDTLS ? app->mbedtls.error : app->curl.error;
+    return example_transport_error(&app->transport);
 }
 
 /* Reports a failed call: the transport's words, Stripe's error code and message, or the HTTP
@@ -380,88 +337,28 @@ static void positional(arguments *a, const char **slots, size_t slot_count, size
     }
 }
 
-/* Reads STRIPE_TIMEOUT_MS: digits only, above zero, no overflow. */
-static int parse_positive(const char *text, unsigned long *out)
+static int read_settings(example_settings *s)
 {
-    unsigned long value = 0;
-    for (; *text != '\0'; text++) {
-        unsigned digit = (unsigned)(*text - '0');
-        if (digit > 9 || value > (~0ul - digit) / 10) return 0;
-        value = value * 10 + digit;
-    }
-    *out = value;
-    return value > 0;
-}
-
-static const char *environment(const char *name)
-{
-    const char *value = getenv(name);
-    return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
-static int read_settings(settings *s)
-{
-    const char *transport = environment("STRIPE_TRANSPORT"), *timeout = environment("STRIPE_TIMEOUT_MS");
-    s->client_id = environment("STRIPE_CLIENT_ID");
-    s->secret_key = environment("STRIPE_SECRET_KEY");
-    s->connect_base = environment("STRIPE_CONNECT_BASE");
-    s->api_base = environment("STRIPE_API_BASE");
-    s->ca_file = environment("STRIPE_CA_FILE");
-    s->redirect_uri = environment("STRIPE_REDIRECT_URI");
-    s->webhook_secret = environment("STRIPE_WEBHOOK_SECRET");
-    if (transport == NULL || strcmp(transport, "curl") == 0) s->transport = TRANSPORT_CURL;
-    else if (strcmp(transport, "mbedtls") == 0) s->transport = TRANSPORT_MBEDTLS;
-    else return usage_line("STRIPE_TRANSPORT must be curl or mbedtls");
-    s->timeout_ms = DEFAULT_TIMEOUT_MS;
-    if (timeout != NULL && !parse_positive(timeout, &s->timeout_ms))
-        return usage_line("STRIPE_TIMEOUT_MS must be a positive integer (milliseconds)");
-    return 0;
+    const char *problem = example_read_settings(s);
+    return problem != NULL ? usage_line("%s", problem) : 0;
 }
 
 /* ---- The client and its transport ----------------------------------------------------------------- */
 
 static void client_setup(cli *app)
 {
-    stripe_connect_client *c = &app->client;
-    stripe_connect_client_init(c, work_buffer, sizeof work_buffer);
-    c->client_id = app->env.client_id;
-    c->secret_key = app->env.secret_key;
-    c->connect_base = app->env.connect_base;
-    c->api_base = app->env.api_base;
-    c->timeout_ms = app->env.timeout_ms;
-    c->random = os_random;
-    c->sleep = os_sleep;
-    c->app_name = "stripe-connect-cli";
-    c->app_version = STRIPE_CONNECT_VERSION;
+    example_client_init(&app->client, &app->env, work_buffer, sizeof work_buffer, "stripe-connect-cli");
     remember_secret(app, app->env.secret_key);
 }
 
-/* Sets up the transport STRIPE_TRANSPORT names, with the CA bundle of STRIPE_CA_FILE; only the
-   commands that talk to Stripe call it. */
 static stripe_connect_result open_transport(cli *app)
 {
-    stripe_connect_result r;
-    app->transport_initialised = 1;
-    if (app->env.transport == TRANSPORT_MBEDTLS) {
-        r = stripe_connect_mbedtls_init(&app->mbedtls);
-        if (r == STRIPE_CONNECT_OK)
-            r = stripe_connect_mbedtls_set_ca_file(&app->mbedtls,
-                    app->env.ca_file != NULL ? app->env.ca_file : SYSTEM_CA_BUNDLE);
-        app->client.transport = stripe_connect_mbedtls_transport(&app->mbedtls);
-    } else {
-        r = stripe_connect_curl_init(&app->curl, NULL);
-        app->curl.ca_file = app->env.ca_file;  /* NULL: libcurl's default bundle */
-        app->client.transport = stripe_connect_curl_transport(&app->curl);
-    }
-    return r;
+    return example_transport_open(&app->transport, &app->env, &app->client);
 }
 
 static void close_transport(cli *app)
 {
-    if (!app->transport_initialised) return;
-    if (app->env.transport == TRANSPORT_MBEDTLS) stripe_connect_mbedtls_free(&app->mbedtls);
-    else stripe_connect_curl_cleanup(&app->curl);
-    app->transport_initialised = 0;
+    example_transport_close(&app->transport);
 }
 
 /* Opens the transport and reports its failure (exit status), or 0. */
@@ -1107,7 +1004,7 @@ static int command_demo(cli *app, arguments *a)
     if ((status = transport_ready(app)) != 0) return status;
     printf("The Stripe Connect OAuth flow, step by step, against %s\n"
            "(transport: %s, client_id %s)\n",
-           app->env.connect_base, app->env.transport == TRANSPORT_MBEDTLS ? "mbedTLS" : "libcurl", app->env.client_id);
+           app->env.connect_base, app->env.transport == EXAMPLE_TRANSPORT_MBEDTLS ? "mbedTLS" : "libcurl", app->env.client_id);
     for (i = 0; i < sizeof demo_steps / sizeof demo_steps[0] && status == 0; i++) {
         printf("\n%u. %s\n", (unsigned)(i + 1), demo_steps[i].title);
         fflush(stdout);                           /* so that an error line follows its step */

@@ -63,6 +63,7 @@
 #include "stripe_connect_curl.h"
 #define STRIPE_CONNECT_MBEDTLS_IMPLEMENTATION
 #include "stripe_connect_mbedtls.h"
+#include "example_setup.h"   /* the environment, randomness and transport, as connect_cli.c's */
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -75,7 +76,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -96,8 +96,6 @@
 #define STATE_MAX 64               /* a state from stripe_connect_state_generate has 43 characters */
 #define STATE_COOKIE_SECONDS 3600  /* the time a person has between the click and the callback */
 #define USED_STATE_COUNT 64        /* states already used, refused if they come back */
-#define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
-#define DEFAULT_TIMEOUT_MS 80000ul
 #define WEBHOOK_PATH "/webhook"
 #define WEBHOOK_BODY_MAX (64u * 1024u)     /* Stripe's events are a few KiB */
 #define WEBHOOK_TOLERANCE_SECONDS 300      /* as Stripe's own libraries */
@@ -117,14 +115,10 @@
 #define PRINTF_LIKE(format_index)
 #endif
 
-typedef enum transport_kind { TRANSPORT_CURL, TRANSPORT_MBEDTLS } transport_kind;
-
-/* The environment; a variable that is unset or empty is NULL. */
+/* The environment: the tool's (example_setup.h), and where the browser approves. */
 typedef struct settings {
-    const char *client_id, *secret_key, *connect_base, *api_base, *ca_file, *redirect_uri,
-               *authorize_base, *webhook_secret;
-    transport_kind transport;
-    unsigned long timeout_ms;
+    example_settings common;
+    const char *authorize_base;    /* STRIPE_AUTHORIZE_BASE; NULL: the connect base */
 } settings;
 
 /* A request, parsed in place in its connection's buffer. */
@@ -162,9 +156,7 @@ typedef struct page {
 typedef struct server {
     settings env;
     stripe_connect_client client;
-    int transport_initialised;
-    stripe_connect_curl curl;
-    stripe_connect_mbedtls mbedtls;
+    example_transport transport;
     int listen_fd;
     unsigned port;
     char redirect_uri[URL_MAX];
@@ -184,20 +176,6 @@ static page answer_page;
 static volatile sig_atomic_t stop_requested;
 
 /* ---- The operating system ------------------------------------------------------------------------ */
-
-/* The client's CSPRNG (the state): the kernel's, through getrandom. */
-static int os_random(void *user, unsigned char *out, size_t n)
-{
-    (void)user;
-    while (n > 0) {
-        ssize_t got = getrandom(out, n, 0);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return -1;
-        out += got;
-        n -= (size_t)got;
-    }
-    return 0;
-}
 
 static long long now_ms(void)
 {
@@ -286,26 +264,6 @@ static void print_help(void)
 
 /* ---- Settings ------------------------------------------------------------------------------------ */
 
-static const char *environment(const char *name)
-{
-    const char *value = getenv(name);
-    return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
-/* Digits only, no overflow; *out must then lie within [minimum, maximum]. */
-static int parse_number(const char *text, unsigned long minimum, unsigned long maximum, unsigned long *out)
-{
-    unsigned long value = 0;
-    if (*text == '\0') return 0;
-    for (; *text != '\0'; text++) {
-        unsigned digit = (unsigned)(*text - '0');
-        if (digit > 9 || value > (~0ul - digit) / 10) return 0;
-        value = value * 10 + digit;
-    }
-    *out = value;
-    return value >= minimum && value <= maximum;
-}
-
 static int starts_with(const char *text, const char *prefix)
 {
     return strncmp(text, prefix, strlen(prefix)) == 0;
@@ -325,23 +283,11 @@ static int is_loopback_http(const char *url)
 
 static int read_settings(settings *s)
 {
-    const char *transport = environment("STRIPE_TRANSPORT"), *timeout = environment("STRIPE_TIMEOUT_MS");
-    s->client_id = environment("STRIPE_CLIENT_ID");
-    s->secret_key = environment("STRIPE_SECRET_KEY");
-    s->connect_base = environment("STRIPE_CONNECT_BASE");
-    s->api_base = environment("STRIPE_API_BASE");
-    s->ca_file = environment("STRIPE_CA_FILE");
-    s->redirect_uri = environment("STRIPE_REDIRECT_URI");
-    s->authorize_base = environment("STRIPE_AUTHORIZE_BASE");
-    s->webhook_secret = environment("STRIPE_WEBHOOK_SECRET");
-    if (s->client_id == NULL) return usage_line("STRIPE_CLIENT_ID is not set (the platform's ca_...)");
-    if (s->secret_key == NULL) return usage_line("STRIPE_SECRET_KEY is not set (the platform's sk_...)");
-    if (transport == NULL || strcmp(transport, "curl") == 0) s->transport = TRANSPORT_CURL;
-    else if (strcmp(transport, "mbedtls") == 0) s->transport = TRANSPORT_MBEDTLS;
-    else return usage_line("STRIPE_TRANSPORT must be curl or mbedtls");
-    s->timeout_ms = DEFAULT_TIMEOUT_MS;
-    if (timeout != NULL && !parse_number(timeout, 1, ~0ul, &s->timeout_ms))
-        return usage_line("STRIPE_TIMEOUT_MS must be a positive integer (milliseconds)");
+    const char *problem = example_read_settings(&s->common);
+    if (problem != NULL) return usage_line("%s", problem);
+    s->authorize_base = example_environment("STRIPE_AUTHORIZE_BASE");
+    if (s->common.client_id == NULL) return usage_line("STRIPE_CLIENT_ID is not set (the platform's ca_...)");
+    if (s->common.secret_key == NULL) return usage_line("STRIPE_SECRET_KEY is not set (the platform's sk_...)");
     /* The authorize page may be plain HTTP only on this machine: the browser carries the state. */
     if (s->authorize_base != NULL && !starts_with(s->authorize_base, "https://") && !is_loopback_http(s->authorize_base))
         return usage_line("STRIPE_AUTHORIZE_BASE must be https://..., or http://localhost or http://127.0.0.1");
@@ -352,7 +298,7 @@ static int read_settings(settings *s)
    header may name; refuses a redirect URI this server cannot answer. */
 static int setup_redirect(server *s)
 {
-    const char *uri = s->env.redirect_uri, *authority, *path;
+    const char *uri = s->env.common.redirect_uri, *authority, *path;
     size_t authority_len;
     int n;
     if (uri == NULL) {
@@ -387,51 +333,26 @@ static int setup_redirect(server *s)
     return 0;
 }
 
-/* ---- The client and its transport (as in connect_cli.c) -------------------------------------------- */
+/* ---- The client and its transport (example_setup.h, as in connect_cli.c) ---------------------------- */
 
 static void client_setup(server *s)
 {
-    stripe_connect_client *c = &s->client;
-    stripe_connect_client_init(c, work_buffer, sizeof work_buffer);
-    c->client_id = s->env.client_id;
-    c->secret_key = s->env.secret_key;
-    c->connect_base = s->env.connect_base;
-    c->api_base = s->env.api_base;
-    c->timeout_ms = s->env.timeout_ms;
-    c->random = os_random;
-    c->app_name = WEB_NAME;
-    c->app_version = STRIPE_CONNECT_VERSION;
+    example_client_init(&s->client, &s->env.common, work_buffer, sizeof work_buffer, WEB_NAME);
 }
 
 static const char *transport_diagnostic(const server *s)
 {
-    if (!s->transport_initialised) return NULL;
-    return s->env.transport == TRANSPORT_MBEDTLS ? s->mbedtls.error : s->curl.error;
+    return example_transport_error(&s->transport);
 }
 
 static stripe_connect_result open_transport(server *s)
 {
-    stripe_connect_result r;
-    s->transport_initialised = 1;
-    if (s->env.transport == TRANSPORT_MBEDTLS) {
-        r = stripe_connect_mbedtls_init(&s->mbedtls);
-        if (r == STRIPE_CONNECT_OK)
-            r = stripe_connect_mbedtls_set_ca_file(&s->mbedtls, s->env.ca_file != NULL ? s->env.ca_file : SYSTEM_CA_BUNDLE);
-        s->client.transport = stripe_connect_mbedtls_transport(&s->mbedtls);
-    } else {
-        r = stripe_connect_curl_init(&s->curl, NULL);
-        s->curl.ca_file = s->env.ca_file;     /* NULL: libcurl's default bundle */
-        s->client.transport = stripe_connect_curl_transport(&s->curl);
-    }
-    return r;
+    return example_transport_open(&s->transport, &s->env.common, &s->client);
 }
 
 static void close_transport(server *s)
 {
-    if (!s->transport_initialised) return;
-    if (s->env.transport == TRANSPORT_MBEDTLS) stripe_connect_mbedtls_free(&s->mbedtls);
-    else stripe_connect_curl_cleanup(&s->curl);
-    s->transport_initialised = 0;
+    example_transport_close(&s->transport);
 }
 
 /* ---- Pages: the one escaper, and the page builder ------------------------------------------------- */
@@ -905,7 +826,7 @@ static void serve_index(server *s, connection *c, const request *r)
     page_add(p, "\">Connect with Stripe</a>\n<p class=\"fine\">You will be sent to <code>");
     page_host_of(p, browser_side.connect_base != NULL ? browser_side.connect_base : "https://connect.stripe.com");
     page_add(p, "</code> to approve platform <code>");
-    html_escape(p, s->env.client_id);
+    html_escape(p, s->env.common.client_id);
     page_add(p, "</code> with scope <code>read_write</code>.</p>\n");
     page_account_state(s, p);
     page_end(p);
@@ -936,7 +857,7 @@ static void remember_used_state(server *s, const char *state)
 /* The message Stripe sent, unless it holds the secret key (a misbehaving server echoing it). */
 static const char *shown_message(const server *s, const char *message)
 {
-    return strstr(message, s->env.secret_key) != NULL ? "(withheld: it contained the secret key)" : message;
+    return strstr(message, s->env.common.secret_key) != NULL ? "(withheld: it contained the secret key)" : message;
 }
 
 /* What went wrong, for the error page: the result string, the OAuth code, the description. */
@@ -1089,7 +1010,7 @@ static void serve_webhook(server *s, connection *c, const request *r)
 
     /* The signature covers the exact bytes received: the body is verified before it is read. */
     result = stripe_connect_webhook_verify(c->body, c->body_len, r->stripe_signature != NULL ? r->stripe_signature : "",
-                                           s->env.webhook_secret, WEBHOOK_TOLERANCE_SECONDS, (int64_t)time(NULL));
+                                           s->env.common.webhook_secret, WEBHOOK_TOLERANCE_SECONDS, (int64_t)time(NULL));
     if (result != STRIPE_CONNECT_OK) {
         respond_json(c, r, 400, "{\"error\":\"signature rejected\"}",
                      r->stripe_signature == NULL ? "no Stripe-Signature header"
@@ -1118,7 +1039,7 @@ static void serve_webhook(server *s, connection *c, const request *r)
 static void begin_webhook(server *s, connection *c, const request *r)
 {
     unsigned long length;
-    if (s->env.webhook_secret == NULL) {
+    if (s->env.common.webhook_secret == NULL) {
         respond_json(c, r, 503, "{\"error\":\"webhook secret not configured\"}",
                      "webhook secret not configured (STRIPE_WEBHOOK_SECRET)");
     } else if (r->transfer_encoding) {
@@ -1126,7 +1047,7 @@ static void begin_webhook(server *s, connection *c, const request *r)
                      "a Transfer-Encoding body is not read");
     } else if (r->content_length == NULL) {
         respond_json(c, r, 411, "{\"error\":\"Content-Length required\"}", "no Content-Length");
-    } else if (!parse_number(r->content_length, 0, ~0ul, &length)) {
+    } else if (!example_parse_number(r->content_length, 0, ~0ul, &length)) {
         respond_json(c, r, 400, "{\"error\":\"malformed Content-Length\"}", "a malformed Content-Length");
     } else if (length > WEBHOOK_BODY_MAX) {
         respond_json(c, r, 413, "{\"error\":\"body over 64 KiB\"}", "a body over 64 KiB");
@@ -1337,7 +1258,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) value = argv[++i];
         else if (strncmp(argv[i], "--port=", 7) == 0) value = argv[i] + 7;
         else return usage_line("unknown argument %s", argv[i]);
-        if (!parse_number(value, 0, 65535, &port)) return usage_line("--port takes 0 to 65535");
+        if (!example_parse_number(value, 0, 65535, &port)) return usage_line("--port takes 0 to 65535");
         have_port = 1;
     }
     if (!have_port) return usage_line("--port P is needed");
@@ -1373,8 +1294,8 @@ int main(int argc, char **argv)
         return 3;
     }
     printf(WEB_NAME ": listening on http://127.0.0.1:%u/ (redirect URI %s, transport %s, webhook secret %s)\n",
-           s->port, s->redirect_uri, s->env.transport == TRANSPORT_MBEDTLS ? "mbedtls" : "curl",
-           s->env.webhook_secret != NULL ? "set" : "not set: POST " WEBHOOK_PATH " answers 503");
+           s->port, s->redirect_uri, example_transport_name(s->env.common.transport),
+           s->env.common.webhook_secret != NULL ? "set" : "not set: POST " WEBHOOK_PATH " answers 503");
     fflush(stdout);
 
     status = serve(s, &waiting);
