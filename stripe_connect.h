@@ -301,7 +301,7 @@ typedef struct stripe_connect_client {
     int max_retries;              /* set to 2 by stripe_connect_client_init; 0: none */
     void (*sleep)(void *user, unsigned long ms);   /* waits between retries; NULL: no retries */
     void *sleep_user;
-    /* Sent in X-Stripe-Client-User-Agent (and appended to User-Agent) when set. */
+    /* Appended to the User-Agent of API calls when set: " <name>[/<version>][ (<url>)]". */
     const char *app_name, *app_version, *app_url;
 } stripe_connect_client;
 
@@ -673,7 +673,7 @@ SCN_PRIVATE stripe_connect_oauth_error scn_oauth_error_from_name(const char *nam
 /* ---- Wiping -------------------------------------------------------------------------------------- */
 STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n)
 {
-    if (p == NULL || n == 0) return;
+    if (p == NULL) return;
 #if defined(__GNUC__) || defined(__clang__)
     STRIPE_CONNECT_MEMSET(p, 0, n);
     /* The empty asm "reads" p, so the compiler must assume the zeroes are observed. */
@@ -689,8 +689,20 @@ STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n)
 /* ---- The writer ----------------------------------------------------------------------------------
    Every text the library produces goes through one bounded writer, which is the form builder's
    struct. It writes what fits (one byte is always kept for the NUL) and goes on counting past the
-   capacity, so a failed call can still report the whole length needed. */
-SCN_PRIVATE void scn_writer_init(stripe_connect_form *w, char *buf, size_t cap)
+   capacity, so a failed call can still report the whole length needed. invalid_argument marks
+   input that must be refused (a NULL key or value, a bad percent-escape); scn_finish reports it. */
+
+/* The start of every function with the (out, cap, *out_len) form: clears both, so that each error
+   leaves out "" and *out_len 0. Returns 0 when they cannot be used (no out_len, or no out for cap). */
+SCN_PRIVATE int scn_start_output(char *out, size_t cap, size_t *out_len)
+{
+    if (out_len != NULL) *out_len = 0;
+    if (out != NULL && cap > 0) out[0] = '\0';
+    return out_len != NULL && (out != NULL || cap == 0);
+}
+
+/* SCN_NOINLINE here and on the other small helpers below: one copy serves all their callers. */
+SCN_PRIVATE SCN_NOINLINE void scn_writer_init(stripe_connect_form *w, char *buf, size_t cap)
 {
     w->buf = buf;
     w->cap = buf != NULL ? cap : 0;
@@ -702,18 +714,18 @@ SCN_PRIVATE void scn_writer_init(stripe_connect_form *w, char *buf, size_t cap)
 SCN_PRIVATE void scn_put(stripe_connect_form *w, const char *s, size_t n)
 {
     size_t room = w->len < w->cap ? w->cap - w->len - 1 : 0;
-    if (n <= room) {
-        if (n > 0) STRIPE_CONNECT_MEMCPY(w->buf + w->len, s, n);
-    } else {
-        if (room > 0) STRIPE_CONNECT_MEMCPY(w->buf + w->len, s, room);
-        w->overflow = 1;
-    }
+    size_t fits = n <= room ? n : room;
+    if (fits > 0) STRIPE_CONNECT_MEMCPY(w->buf + w->len, s, fits);
+    if (fits < n) w->overflow = 1;
     w->len = n <= (size_t)-1 - w->len ? w->len + n : (size_t)-1;   /* saturates, never wraps */
 }
 
+/* scn_put of one byte, on its own because it is the hot path of encoding and decoding. */
 SCN_PRIVATE void scn_put_char(stripe_connect_form *w, char ch)
 {
-    scn_put(w, &ch, 1);
+    if (w->cap > 0 && w->len < w->cap - 1) w->buf[w->len] = ch;
+    else w->overflow = 1;
+    if (w->len != (size_t)-1) w->len++;
 }
 
 SCN_PRIVATE void scn_put_str(stripe_connect_form *w, const char *s)
@@ -732,31 +744,44 @@ SCN_PRIVATE void scn_put_decimal(stripe_connect_form *w, size_t value)
     scn_put(w, digits + n, sizeof digits - n);
 }
 
-/* Ends the text with its NUL. When it did not fit, the whole buffer is wiped (no truncated text,
-   no secret left behind) and *out_len is the length that was needed. */
+/* Ends the text with its NUL. When the input was refused or the text did not fit, the whole buffer
+   is wiped (no truncated text, no secret left behind) and *out_len is 0 or the length needed. */
 SCN_PRIVATE stripe_connect_result scn_finish(stripe_connect_form *w, size_t *out_len)
 {
+    stripe_connect_result r = STRIPE_CONNECT_OK;
     *out_len = w->len;
-    if (w->overflow || w->len >= w->cap) {
-        stripe_connect_wipe(w->buf, w->cap);
-        return STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
+    if (w->invalid_argument) {
+        r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+        *out_len = 0;
+    } else if (w->overflow || w->len >= w->cap) {
+        r = STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
     }
-    w->buf[w->len] = '\0';
-    return STRIPE_CONNECT_OK;
+    if (r == STRIPE_CONNECT_OK) w->buf[w->len] = '\0';
+    else stripe_connect_wipe(w->buf, w->cap);
+    return r;
 }
 
 /* ---- Percent-encoding ------------------------------------------------------------------------------ */
 static const char scn_hex_upper[] = "0123456789ABCDEF";
 
-/* One lookup per byte on the hot paths (URL encoding, JSON string scanning). */
-enum { SCN_JSON_PLAIN = 1, SCN_UNRESERVED = 2 };   /* a JSON string byte needing no check; A-Z a-z 0-9 - . _ ~ */
+/* One lookup per byte on the hot paths (URL encoding, JSON string scanning, the checks on the
+   client's strings). */
+enum {
+    SCN_JSON_PLAIN = 1,    /* a JSON string byte needing no check */
+    SCN_UNRESERVED = 2,    /* A-Z a-z 0-9 - . _ ~ */
+    SCN_KEY_BRACKET = 4,   /* '[' and ']', which stay as they are in form keys */
+    /* the bytes scn_is_printable can be told to refuse: */
+    SCN_NO_SPACE = 8,      /* ' ' */
+    SCN_NO_HASH = 16,      /* '#' */
+    SCN_NO_QUOTE = 32      /* '"' and '\\' */
+};
 static const unsigned char scn_char_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 1,
+    9, 1, 32, 17, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 1,
     3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1,
     1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 0, 1, 1, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 32, 5, 1, 3,
     1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
     3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 3, 1,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -769,108 +794,105 @@ static const unsigned char scn_char_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 
-SCN_PRIVATE int scn_is_unreserved(unsigned char ch)
-{
-    return scn_char_class[ch] & SCN_UNRESERVED;
-}
-
-/* Keys keep '[' and ']' so that nested keys read as Stripe documents them. */
+/* Keys keep '[' and ']' so that nested keys read as Stripe documents them. The bytes that stay as
+   they are go in runs, the fast path for URLs. */
 SCN_PRIVATE void scn_put_encoded(stripe_connect_form *w, const char *s, size_t n, int is_key)
 {
-    size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        unsigned char ch;
-        while (run < n && (scn_is_unreserved((unsigned char)s[run]) ||
-                           (is_key && (s[run] == '[' || s[run] == ']'))))
-            run++;
-        scn_put(w, s + i, run - i);
-        if (run == n) break;
-        ch = (unsigned char)s[run];
-        {
-            char escaped[3];
-            escaped[0] = '%';
-            escaped[1] = scn_hex_upper[ch >> 4];
-            escaped[2] = scn_hex_upper[ch & 15];
-            scn_put(w, escaped, 3);
-        }
-        i = run + 1;
+    unsigned keep = is_key ? SCN_UNRESERVED | SCN_KEY_BRACKET : SCN_UNRESERVED;
+    size_t start = 0, end;
+    for (;;) {
+        for (end = start; end < n && (scn_char_class[(unsigned char)s[end]] & keep); end++) {}
+        scn_put(w, s + start, end - start);
+        if (end == n) return;
+        scn_put_char(w, '%');
+        scn_put_char(w, scn_hex_upper[(unsigned char)s[end] >> 4]);
+        scn_put_char(w, scn_hex_upper[(unsigned char)s[end] & 15]);
+        start = end + 1;
     }
 }
 
 SCN_PRIVATE int scn_hex_value(unsigned char ch)
 {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    unsigned digit = (unsigned)ch - '0';
+    unsigned letter = ((unsigned)ch | 0x20) - 'a';   /* | 0x20 folds 'A'..'F' onto 'a'..'f' */
+    if (digit < 10) return (int)digit;
+    if (letter < 6) return (int)letter + 10;
     return -1;
 }
 
-/* Decodes form-encoded text into w. Returns 0, or -1 on a '%' without two hex digits.
-   *has_nul is set when the decoded text holds a NUL: a %00, or a NUL byte in s itself (found
-   by fuzzing: a raw NUL inside len bytes slipped past the check and cut the field short). */
-SCN_PRIVATE int scn_put_decoded(stripe_connect_form *w, const char *s, size_t n, int *has_nul)
+/* Decodes form-encoded text into w: %XX (either case) becomes the byte, '+' a space. A '%' without
+   two hex digits marks w invalid_argument and ends the decoding. Returns 1 when the decoded text holds a NUL:
+   a %00, or a NUL byte in s itself (found by fuzzing: a raw NUL inside n bytes slipped past the
+   check and cut the field short); else 0. */
+SCN_PRIVATE int scn_put_decoded(stripe_connect_form *w, const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        while (run < n && s[run] != '%' && s[run] != '+') {
-            if (s[run] == '\0') *has_nul = 1;
-            run++;
+    size_t i;
+    int has_nul = 0;
+    for (i = 0; i < n; i++) {
+        int ch = (unsigned char)s[i];
+        if (ch == '+') {
+            ch = ' ';
+        } else if (ch == '%') {
+            int high = i + 2 < n ? scn_hex_value((unsigned char)s[i + 1]) : -1;
+            int low = high >= 0 ? scn_hex_value((unsigned char)s[i + 2]) : -1;
+            if (low < 0) {
+                w->invalid_argument = 1;
+                break;
+            }
+            ch = high * 16 + low;
+            i += 2;
         }
-        scn_put(w, s + i, run - i);
-        if (run == n) break;
-        if (s[run] == '+') {
-            scn_put_char(w, ' ');
-            i = run + 1;
-        } else {
-            int high = run + 2 < n ? scn_hex_value((unsigned char)s[run + 1]) : -1;
-            int low = high >= 0 ? scn_hex_value((unsigned char)s[run + 2]) : -1;
-            if (low < 0) return -1;
-            if (high == 0 && low == 0) *has_nul = 1;
-            scn_put_char(w, (char)(high * 16 + low));
-            i = run + 3;
-        }
+        if (ch == 0) has_nul = 1;
+        scn_put_char(w, (char)ch);
     }
-    return 0;
+    return has_nul;
+}
+
+/* percent_encode and percent_decode, which differ only in the direction. */
+SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_percent_code(const char *in, size_t in_len, char *out, size_t cap,
+                                                                size_t *out_len, int decode)
+{
+    stripe_connect_form w;
+    if (!scn_start_output(out, cap, out_len) || in == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_writer_init(&w, out, cap);
+    if (decode)
+        (void)scn_put_decoded(&w, in, in_len);   /* NULs are fine here: *out_len counts them */
+    else
+        scn_put_encoded(&w, in, in_len, 0);
+    return scn_finish(&w, out_len);              /* ERR_INVALID_ARGUMENT after a bad escape */
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_percent_encode(const char *in, size_t in_len,
         char *out, size_t cap, size_t *out_len)
 {
-    stripe_connect_form w;
-    if (in == NULL || out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_writer_init(&w, out, cap);
-    scn_put_encoded(&w, in, in_len, 0);
-    return scn_finish(&w, out_len);
+    return scn_percent_code(in, in_len, out, cap, out_len, 0);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_percent_decode(const char *in, size_t in_len,
         char *out, size_t cap, size_t *out_len)
 {
-    stripe_connect_form w;
-    int has_nul = 0;
-    if (in == NULL || out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_writer_init(&w, out, cap);
-    if (scn_put_decoded(&w, in, in_len, &has_nul) != 0) {
-        stripe_connect_wipe(out, cap);
-        *out_len = 0;
-        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    }
-    return scn_finish(&w, out_len);
+    return scn_percent_code(in, in_len, out, cap, out_len, 1);
 }
 
 /* ---- Form builder ---------------------------------------------------------------------------------- */
-/* Appends key=value, with '&' before it unless it is the first pair after body_start. */
+/* Appends s encoded. A NULL s is refused: scn_finish then reports ERR_INVALID_ARGUMENT. */
+SCN_PRIVATE void scn_put_encoded_text(stripe_connect_form *w, const char *s, int is_key)
+{
+    if (s == NULL) w->invalid_argument = 1;
+    else scn_put_encoded(w, s, STRIPE_CONNECT_STRLEN(s), is_key);
+}
+
+/* Appends key=value, with '&' before it unless it is the first pair after body_start. A NULL key
+   or value is refused (scn_finish reports ERR_INVALID_ARGUMENT). */
 SCN_PRIVATE void scn_put_pair(stripe_connect_form *w, size_t body_start, const char *key, const char *value)
 {
     if (w->len > body_start) scn_put_char(w, '&');
-    scn_put_encoded(w, key, STRIPE_CONNECT_STRLEN(key), 1);
+    scn_put_encoded_text(w, key, 1);
     scn_put_char(w, '=');
-    scn_put_encoded(w, value, STRIPE_CONNECT_STRLEN(value), 0);
+    scn_put_encoded_text(w, value, 0);
 }
 
-/* Appends name[index]=value: the form Stripe uses for list parameters. */
+/* Appends name[index]=value: the form Stripe uses for list parameters. A NULL value is refused. */
 SCN_PRIVATE void scn_put_indexed_pair(stripe_connect_form *w, size_t body_start, const char *name,
                                       size_t index, const char *value)
 {
@@ -879,7 +901,7 @@ SCN_PRIVATE void scn_put_indexed_pair(stripe_connect_form *w, size_t body_start,
     scn_put_char(w, '[');
     scn_put_decimal(w, index);
     scn_put(w, "]=", 2);
-    scn_put_encoded(w, value, STRIPE_CONNECT_STRLEN(value), 0);
+    scn_put_encoded_text(w, value, 0);
 }
 
 STRIPE_CONNECT_API void stripe_connect_form_init(stripe_connect_form *f, char *buf, size_t cap)
@@ -891,38 +913,26 @@ STRIPE_CONNECT_API void stripe_connect_form_init(stripe_connect_form *f, char *b
 
 STRIPE_CONNECT_API void stripe_connect_form_add(stripe_connect_form *f, const char *key, const char *value)
 {
-    if (f == NULL) return;
-    if (key == NULL || value == NULL) {
-        f->invalid_argument = 1;
-        return;
-    }
-    scn_put_pair(f, 0, key, value);
+    if (f != NULL) scn_put_pair(f, 0, key, value);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_form_finish(stripe_connect_form *f, size_t *out_len)
 {
     if (f == NULL || out_len == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (f->invalid_argument) {
-        stripe_connect_wipe(f->buf, f->cap);
-        *out_len = 0;
-        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    }
     return scn_finish(f, out_len);
 }
 
 /* ---- Checks on the client's strings ----------------------------------------------------------------
    Everything the caller hands over for a header, a URL or a JSON string must be printable ASCII,
-   so it cannot end the header (CR, LF), the URL (space, '#') or the string ('"', '\\'). */
-enum { SCN_NO_SPACE = 1, SCN_NO_HASH = 2, SCN_NO_QUOTE = 4 };
+   so it cannot end the header (CR, LF), the URL (space, '#') or the string ('"', '\\'): forbidden
+   holds SCN_NO_SPACE, SCN_NO_HASH and SCN_NO_QUOTE (scn_char_class marks those bytes). */
 
-SCN_PRIVATE int scn_is_printable(const char *s, size_t n, unsigned forbidden)
+SCN_PRIVATE SCN_NOINLINE int scn_is_printable(const char *s, size_t n, unsigned forbidden)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x20 || ch > 0x7e || (ch == ' ' && (forbidden & SCN_NO_SPACE)) ||
-            (ch == '#' && (forbidden & SCN_NO_HASH)) || ((ch == '"' || ch == '\\') && (forbidden & SCN_NO_QUOTE)))
-            return 0;
+        if (ch < 0x20 || ch > 0x7e || (scn_char_class[ch] & forbidden)) return 0;
     }
     return 1;
 }
@@ -939,7 +949,7 @@ SCN_PRIVATE int scn_is_optional_value(const char *s, unsigned forbidden)
     return s == NULL || scn_is_value(s, forbidden);
 }
 
-SCN_PRIVATE const char *scn_connect_base(const stripe_connect_client *c)
+SCN_PRIVATE SCN_NOINLINE const char *scn_connect_base(const stripe_connect_client *c)
 {
     return c->connect_base != NULL ? c->connect_base : SCN_DEFAULT_CONNECT_BASE;
 }
@@ -954,9 +964,22 @@ SCN_PRIVATE void scn_put_base_and_path(stripe_connect_form *w, const char *base,
 }
 
 /* ---- Authorize URL ------------------------------------------------------------------------------------ */
-typedef struct scn_stripe_user_field { const char *key; size_t offset; } scn_stripe_user_field;
-#define SCN_USER_FIELD(name) { "stripe_user[" #name "]", offsetof(stripe_connect_stripe_user, name) }
-static const scn_stripe_user_field scn_stripe_user_fields[] = {
+#define SCN_AUTHORIZE_QUERY "/oauth/authorize?response_type=code&client_id="
+
+/* The optional parameters, in the order the URL carries them. A flag (always_prompt) is an int
+   sent as "true" when set; every other one is a string, sent when it is not NULL. */
+typedef struct scn_authorize_param {
+    const char *key;
+    unsigned short offset;   /* of its field in stripe_connect_authorize_params */
+    unsigned char is_flag;
+} scn_authorize_param;
+#define SCN_AUTHORIZE_FIELD(name) { #name, offsetof(stripe_connect_authorize_params, name), 0 }
+#define SCN_USER_FIELD(name) { "stripe_user[" #name "]", offsetof(stripe_connect_authorize_params, stripe_user) + \
+                               offsetof(stripe_connect_stripe_user, name), 0 }
+static const scn_authorize_param scn_authorize_params[] = {
+    SCN_AUTHORIZE_FIELD(scope), SCN_AUTHORIZE_FIELD(redirect_uri), SCN_AUTHORIZE_FIELD(state),
+    SCN_AUTHORIZE_FIELD(stripe_landing),
+    { "always_prompt", offsetof(stripe_connect_authorize_params, always_prompt), 1 },
     SCN_USER_FIELD(email), SCN_USER_FIELD(url), SCN_USER_FIELD(country), SCN_USER_FIELD(phone_number),
     SCN_USER_FIELD(business_name), SCN_USER_FIELD(business_type), SCN_USER_FIELD(first_name),
     SCN_USER_FIELD(last_name), SCN_USER_FIELD(dob_day), SCN_USER_FIELD(dob_month), SCN_USER_FIELD(dob_year),
@@ -966,66 +989,53 @@ static const scn_stripe_user_field scn_stripe_user_fields[] = {
     SCN_USER_FIELD(last_name_kanji), SCN_USER_FIELD(gender), SCN_USER_FIELD(block_kana),
     SCN_USER_FIELD(block_kanji), SCN_USER_FIELD(building_kana), SCN_USER_FIELD(building_kanji)
 };
+#undef SCN_AUTHORIZE_FIELD
 #undef SCN_USER_FIELD
 
-SCN_PRIVATE const char *scn_stripe_user_value(const stripe_connect_stripe_user *u, size_t i)
+/* The value to send for param, or NULL when it is not set. */
+SCN_PRIVATE const char *scn_authorize_param_value(const stripe_connect_authorize_params *p,
+                                                  const scn_authorize_param *param)
 {
-    return *(const char *const *)(const void *)((const char *)u + scn_stripe_user_fields[i].offset);
+    const void *field = (const char *)p + param->offset;
+    if (param->is_flag) return *(const int *)field ? "true" : NULL;
+    return *(const char *const *)field;
 }
 
-SCN_PRIVATE void scn_put_pair_if_set(stripe_connect_form *w, size_t start, const char *key, const char *value)
+SCN_PRIVATE SCN_NOINLINE void scn_put_pair_if_set(stripe_connect_form *w, size_t start, const char *key, const char *value)
 {
     if (value != NULL) scn_put_pair(w, start, key, value);
 }
 
-SCN_PRIVATE int scn_authorize_params_valid(const stripe_connect_authorize_params *p)
+/* Every pair after response_type and client_id (so each starts with '&'). A NULL capability or
+   extra key/value, or a count without its array, marks w invalid_argument. */
+SCN_PRIVATE void scn_put_authorize_params(stripe_connect_form *w, const stripe_connect_authorize_params *p)
 {
     size_t i;
-    if (p->suggested_capabilities_count > 0 && p->suggested_capabilities == NULL) return 0;
-    if (p->extra_count > 0 && p->extra == NULL) return 0;
+    for (i = 0; i < sizeof scn_authorize_params / sizeof scn_authorize_params[0]; i++)
+        scn_put_pair_if_set(w, 0, scn_authorize_params[i].key, scn_authorize_param_value(p, &scn_authorize_params[i]));
+    if ((p->suggested_capabilities == NULL && p->suggested_capabilities_count > 0) ||
+        (p->extra == NULL && p->extra_count > 0)) {
+        w->invalid_argument = 1;
+        return;
+    }
     for (i = 0; i < p->suggested_capabilities_count; i++)
-        if (p->suggested_capabilities[i] == NULL) return 0;
+        scn_put_indexed_pair(w, 0, "suggested_capabilities", i, p->suggested_capabilities[i]);
     for (i = 0; i < p->extra_count; i++)
-        if (p->extra[i].key == NULL || p->extra[i].value == NULL) return 0;
-    return 1;
-}
-
-SCN_PRIVATE void scn_put_authorize_params(stripe_connect_form *w, size_t start,
-                                          const stripe_connect_authorize_params *p)
-{
-    size_t i;
-    scn_put_pair_if_set(w, start, "scope", p->scope);
-    scn_put_pair_if_set(w, start, "redirect_uri", p->redirect_uri);
-    scn_put_pair_if_set(w, start, "state", p->state);
-    scn_put_pair_if_set(w, start, "stripe_landing", p->stripe_landing);
-    if (p->always_prompt) scn_put_pair(w, start, "always_prompt", "true");
-    for (i = 0; i < sizeof scn_stripe_user_fields / sizeof scn_stripe_user_fields[0]; i++)
-        scn_put_pair_if_set(w, start, scn_stripe_user_fields[i].key, scn_stripe_user_value(&p->stripe_user, i));
-    for (i = 0; i < p->suggested_capabilities_count; i++)
-        scn_put_indexed_pair(w, start, "suggested_capabilities", i, p->suggested_capabilities[i]);
-    for (i = 0; i < p->extra_count; i++)
-        scn_put_pair(w, start, p->extra[i].key, p->extra[i].value);
+        scn_put_pair(w, 0, p->extra[i].key, p->extra[i].value);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_authorize_url(const stripe_connect_client *c,
         const stripe_connect_authorize_params *p, char *out, size_t cap, size_t *out_len)
 {
     stripe_connect_form w;
-    size_t query_start;
-    if (out_len != NULL) *out_len = 0;
-    if (out != NULL && cap > 0) out[0] = '\0';
-    if (c == NULL || out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (c->client_id == NULL || c->client_id[0] == '\0' || !scn_is_value(scn_connect_base(c), SCN_NO_SPACE))
+    if (!scn_start_output(out, cap, out_len) || c == NULL || c->client_id == NULL || c->client_id[0] == '\0' ||
+        !scn_is_value(scn_connect_base(c), SCN_NO_SPACE))
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (p != NULL && !scn_authorize_params_valid(p)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-
     scn_writer_init(&w, out, cap);
     scn_put_base_and_path(&w, scn_connect_base(c),
-                          p != NULL && p->express ? "/express/oauth/authorize?" : "/oauth/authorize?");
-    query_start = w.len;
-    scn_put_pair(&w, query_start, "response_type", "code");
-    scn_put_pair(&w, query_start, "client_id", c->client_id);
-    if (p != NULL) scn_put_authorize_params(&w, query_start, p);
+                          p != NULL && p->express ? "/express" SCN_AUTHORIZE_QUERY : SCN_AUTHORIZE_QUERY);
+    scn_put_encoded_text(&w, c->client_id, 0);
+    if (p != NULL) scn_put_authorize_params(&w, p);
     return scn_finish(&w, out_len);
 }
 
@@ -1039,22 +1049,18 @@ SCN_PRIVATE size_t scn_utf8_sequence_length(unsigned char lead)
     return 1;
 }
 
-/* text[0..written) holds the start of a longer text: cut it to whole characters and end it. */
-SCN_PRIVATE void scn_cut_at_utf8_boundary(char *text, size_t written)
-{
-    size_t lead = written;
-    while (lead > 0 && ((unsigned char)text[lead - 1] & 0xc0) == 0x80) lead--;
-    if (lead > 0 && lead - 1 + scn_utf8_sequence_length((unsigned char)text[lead - 1]) > written)
-        written = lead - 1;
-    text[written] = '\0';
-}
-
-/* Ends a text written into a fixed field: cut at a UTF-8 boundary when it did not fit. */
+/* Ends a text written into a fixed field. When it did not fit, it is cut to whole characters: a
+   sequence the last byte of the field leaves unfinished goes. */
 SCN_PRIVATE void scn_end_cut_text(stripe_connect_form *w)
 {
+    size_t end = w->len, lead;
     if (w->cap == 0) return;
-    if (w->len < w->cap) w->buf[w->len] = '\0';
-    else scn_cut_at_utf8_boundary(w->buf, w->cap - 1);
+    if (end >= w->cap) {
+        end = lead = w->cap - 1;
+        while (lead > 0 && ((unsigned char)w->buf[--lead] & 0xc0) == 0x80) {}   /* back to its lead byte */
+        if (lead + scn_utf8_sequence_length((unsigned char)w->buf[lead]) > end) end = lead;
+    }
+    w->buf[end] = '\0';
 }
 
 /* ---- Redirect ----------------------------------------------------------------------------------------- */
@@ -1077,9 +1083,25 @@ static const scn_redirect_param scn_redirect_params[] = {
 };
 #undef SCN_REDIRECT_FIELD
 
-SCN_PRIVATE const scn_redirect_param *scn_find_redirect_param(const char *key)
+/* The index of the first ch in s[0..n), or n when there is none. */
+SCN_PRIVATE SCN_NOINLINE size_t scn_index_of(const char *s, size_t n, char ch)
 {
-    size_t i;
+    size_t i = 0;
+    while (i < n && s[i] != ch) i++;
+    return i;
+}
+
+/* The parameter a key=value names, or NULL for one to ignore (no '=', a key we do not read). Only
+   a bad percent-escape in the key makes it malformed: w comes back with invalid_argument set. */
+SCN_PRIVATE const scn_redirect_param *scn_redirect_param_named(stripe_connect_form *w, const char *s, size_t eq,
+                                                              int has_value)
+{
+    char key[24];
+    size_t i, key_len;
+    int has_nul;
+    scn_writer_init(w, key, sizeof key);
+    has_nul = scn_put_decoded(w, s, eq);
+    if (scn_finish(w, &key_len) != STRIPE_CONNECT_OK || has_nul || !has_value) return NULL;
     for (i = 0; i < sizeof scn_redirect_params / sizeof scn_redirect_params[0]; i++)
         if (scn_str_equal(key, scn_redirect_params[i].key)) return &scn_redirect_params[i];
     return NULL;
@@ -1088,86 +1110,60 @@ SCN_PRIVATE const scn_redirect_param *scn_find_redirect_param(const char *key)
 /* Decodes one key=value into out. Returns 0, or -1 when it makes the redirect malformed. */
 SCN_PRIVATE int scn_redirect_take_param(const char *s, size_t n, stripe_connect_redirect *out, int *seen)
 {
-    char key[24];
     stripe_connect_form w;
-    const scn_redirect_param *param;
-    size_t eq = 0;
-    int has_nul = 0;
-
-    while (eq < n && s[eq] != '=') eq++;
-    if (eq == n) {                                           /* no '=': ignored, but well-formed */
-        scn_writer_init(&w, NULL, 0);
-        return scn_put_decoded(&w, s, n, &has_nul);
-    }
-    scn_writer_init(&w, key, sizeof key);
-    if (scn_put_decoded(&w, s, eq, &has_nul) != 0) return -1;
-    if (w.overflow || has_nul) {
-        w.len = 0;                                           /* longer than any name we know */
-        param = NULL;
+    size_t eq = scn_index_of(s, n, '='), value_at = eq < n ? eq + 1 : n;
+    const scn_redirect_param *param = scn_redirect_param_named(&w, s, eq, eq < n);
+    int has_nul;
+    if (w.invalid_argument) return -1;
+    if (param != NULL) {
+        if (param->seen_flag & *seen) return -1;
+        *seen |= param->seen_flag;
+        scn_writer_init(&w, (char *)out + param->offset, param->size);
     } else {
-        key[w.len] = '\0';
-        param = scn_find_redirect_param(key);
+        scn_writer_init(&w, NULL, 0);                       /* ignored, but must be well-formed */
     }
-    if (param == NULL) {                                     /* ignored, but must be well-formed */
-        scn_writer_init(&w, NULL, 0);
-        return scn_put_decoded(&w, s + eq + 1, n - eq - 1, &has_nul);
-    }
-    if (param->seen_flag & *seen) return -1;
-    *seen |= param->seen_flag;
-    scn_writer_init(&w, (char *)out + param->offset, param->size);
-    if (scn_put_decoded(&w, s + eq + 1, n - eq - 1, &has_nul) != 0 || has_nul) return -1;
-    if (w.overflow && !param->cut) return -1;
+    has_nul = scn_put_decoded(&w, s + value_at, n - value_at);
+    if (w.invalid_argument) return -1;
+    if (param == NULL) return 0;
+    if (has_nul || (w.overflow && !param->cut)) return -1;
     scn_end_cut_text(&w);
     return 0;
 }
 
-/* The query of url: after the first '?' (or all of it when there is none), up to a '#'. */
-SCN_PRIVATE void scn_find_query(const char *url, size_t len, size_t *start, size_t *end)
+/* Reads the query of url: after the first '?' (or all of it when there is none), up to a '#'.
+   Returns the SCN_SEEN_ flags of what it found, or -1 when the redirect is malformed. */
+SCN_PRIVATE int scn_redirect_read(const char *url, size_t len, stripe_connect_redirect *out)
 {
-    size_t i;
-    *start = 0;
-    *end = len;
-    for (i = 0; i < len; i++) {
-        if (url[i] == '#') { *end = i; break; }
+    size_t end = scn_index_of(url, len, '#'), start = scn_index_of(url, end, '?'), next;
+    int seen = 0;
+    start = start < end ? start + 1 : 0;
+    for (;; start = next + 1) {
+        next = start + scn_index_of(url + start, end - start, '&');
+        if (scn_redirect_take_param(url + start, next - start, out, &seen) != 0) return -1;
+        if (next == end) return seen;
     }
-    for (i = 0; i < *end; i++) {
-        if (url[i] == '?') { *start = i + 1; break; }
-    }
-}
-
-SCN_PRIVATE stripe_connect_result scn_redirect_read(const char *url, size_t len, stripe_connect_redirect *out,
-                                                    int *seen)
-{
-    size_t start, end, i;
-    scn_find_query(url, len, &start, &end);
-    for (i = start; i <= end; i++) {
-        if (i == end || url[i] == '&') {
-            if (scn_redirect_take_param(url + start, i - start, out, seen) != 0)
-                return STRIPE_CONNECT_ERR_MALFORMED_REDIRECT;
-            start = i + 1;
-        }
-    }
-    if (((*seen & SCN_SEEN_CODE) != 0) == ((*seen & SCN_SEEN_ERROR) != 0))
-        return STRIPE_CONNECT_ERR_MALFORMED_REDIRECT;        /* neither or both */
-    return STRIPE_CONNECT_OK;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_redirect(const char *url, size_t len,
         const char *expected_state, stripe_connect_redirect *out)
 {
     stripe_connect_result r;
-    int seen = 0;
+    int seen, outcome;
     if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
     if (url == NULL || out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    r = scn_redirect_read(url, len, out, &seen);
-    if (r == STRIPE_CONNECT_OK && expected_state != NULL &&
-        (!(seen & SCN_SEEN_STATE) || !stripe_connect_state_equal(out->state, expected_state)))
+    seen = scn_redirect_read(url, len, out);
+    outcome = seen & (SCN_SEEN_CODE | SCN_SEEN_ERROR);
+    if (seen < 0 || (outcome != SCN_SEEN_CODE && outcome != SCN_SEEN_ERROR))   /* neither or both */
+        r = STRIPE_CONNECT_ERR_MALFORMED_REDIRECT;
+    else if (expected_state != NULL &&
+             (!(seen & SCN_SEEN_STATE) || !stripe_connect_state_equal(out->state, expected_state)))
         r = STRIPE_CONNECT_ERR_STATE_MISMATCH;
-    if (r == STRIPE_CONNECT_OK && (seen & SCN_SEEN_ERROR)) {
-        out->error = scn_oauth_error_from_name(out->error_code);
+    else if (seen & SCN_SEEN_ERROR)
         r = STRIPE_CONNECT_ERR_OAUTH;
-    }
-    if (r != STRIPE_CONNECT_OK && r != STRIPE_CONNECT_ERR_OAUTH) stripe_connect_wipe(out, sizeof *out);
+    else
+        r = STRIPE_CONNECT_OK;
+    if (r == STRIPE_CONNECT_ERR_OAUTH) out->error = scn_oauth_error_from_name(out->error_code);
+    else if (r != STRIPE_CONNECT_OK) stripe_connect_wipe(out, sizeof *out);
     return r;
 }
 
@@ -1178,41 +1174,38 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_redirect(const cha
 static const char scn_base64url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* Writes n bytes as base64url without padding; out has room for ceil(4n/3) characters. */
-SCN_PRIVATE void scn_base64url(const unsigned char *in, size_t n, char *out)
+/* Writes n bytes as base64url without padding: ceil(4n/3) characters, the last one filled up with
+   zero bits. */
+SCN_PRIVATE SCN_NOINLINE void scn_base64url(const unsigned char *in, size_t n, char *out)
 {
-    unsigned bits = 0, pending = 0;   /* pending: the low `bits` bits not yet written */
-    size_t i;
-    for (i = 0; i < n; i++) {
-        pending = ((pending << 8) | in[i]) & 0xfff;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            *out++ = scn_base64url_alphabet[(pending >> bits) & 63];
-        }
+    size_t k, length = (4 * n + 2) / 3;
+    for (k = 0; k < length; k++) {
+        size_t at = 6 * k / 8;                             /* the byte holding its first bit */
+        unsigned two = (unsigned)in[at] << 8 | (at + 1 < n ? in[at + 1] : 0u);
+        out[k] = scn_base64url_alphabet[(two >> (10 - 6 * k % 8)) & 63];
     }
-    if (bits > 0) *out = scn_base64url_alphabet[(pending << (6 - bits)) & 63];
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_state_generate(stripe_connect_client *c,
         char *out, size_t cap, size_t *out_len)
 {
     unsigned char bytes[SCN_STATE_BYTES];
-    if (out_len != NULL) *out_len = 0;
-    if (out != NULL && cap > 0) out[0] = '\0';
-    if (c == NULL || out_len == NULL || (out == NULL && cap > 0) || c->random == NULL)
+    stripe_connect_result r = STRIPE_CONNECT_OK;
+    if (!scn_start_output(out, cap, out_len) || c == NULL || c->random == NULL)
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    *out_len = SCN_STATE_LENGTH;
-    if (cap <= SCN_STATE_LENGTH) return STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
-    if (c->random(c->random_user, bytes, sizeof bytes) != 0) {
-        stripe_connect_wipe(bytes, sizeof bytes);
-        *out_len = 0;
-        return STRIPE_CONNECT_ERR_RANDOM;
+    if (cap <= SCN_STATE_LENGTH) {
+        *out_len = SCN_STATE_LENGTH;
+        return STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
     }
-    scn_base64url(bytes, sizeof bytes, out);
-    out[SCN_STATE_LENGTH] = '\0';
+    if (c->random(c->random_user, bytes, sizeof bytes) != 0) {
+        r = STRIPE_CONNECT_ERR_RANDOM;
+    } else {
+        scn_base64url(bytes, sizeof bytes, out);
+        out[SCN_STATE_LENGTH] = '\0';
+        *out_len = SCN_STATE_LENGTH;
+    }
     stripe_connect_wipe(bytes, sizeof bytes);
-    return STRIPE_CONNECT_OK;
+    return r;
 }
 
 STRIPE_CONNECT_API int stripe_connect_state_equal(const char *a, const char *b)
@@ -1232,23 +1225,22 @@ STRIPE_CONNECT_API int stripe_connect_state_equal(const char *a, const char *b)
    checked for UTF-8 and escapes, numbers for their grammar, nesting against
    STRIPE_CONNECT_JSON_MAX_DEPTH. It keeps no more than one byte per open container, never
    recurses and never allocates. A string token points at its raw text between the quotes;
-   scn_json_put_string decodes it. */
+   scn_json_copy_string decodes it. */
 enum scn_json_token {
     SCN_JSON_ERROR, SCN_JSON_END, SCN_JSON_OBJECT, SCN_JSON_OBJECT_END, SCN_JSON_ARRAY,
     SCN_JSON_ARRAY_END, SCN_JSON_KEY, SCN_JSON_STRING, SCN_JSON_NUMBER, SCN_JSON_TRUE,
     SCN_JSON_FALSE, SCN_JSON_NULL
 };
-/* What the scanner expects next. */
+/* What the scanner expects next. From FIRST_VALUE to AFTER_VALUE, the end of the open
+   container may come instead. */
 enum scn_json_expect {
-    SCN_EXPECT_VALUE, SCN_EXPECT_FIRST_VALUE, SCN_EXPECT_FIRST_KEY,
+    SCN_EXPECT_VALUE, SCN_EXPECT_KEY, SCN_EXPECT_COLON, SCN_EXPECT_FIRST_VALUE, SCN_EXPECT_FIRST_KEY,
     SCN_EXPECT_AFTER_VALUE, SCN_EXPECT_NOTHING, SCN_EXPECT_BROKEN
 };
-
 typedef struct scn_json {
     const unsigned char *at, *end;
     const char *text;      /* the last string (raw, without quotes) or number */
     size_t text_len;
-    int escaped;           /* the last string holds a backslash */
     int expect;
     size_t depth;
     unsigned char is_array[STRIPE_CONNECT_JSON_MAX_DEPTH];
@@ -1260,7 +1252,6 @@ SCN_PRIVATE void scn_json_init(scn_json *j, const char *text, size_t len)
     j->end = j->at + len;
     j->text = text;
     j->text_len = 0;
-    j->escaped = 0;
     j->expect = SCN_EXPECT_VALUE;
     j->depth = 0;
 }
@@ -1315,23 +1306,27 @@ SCN_PRIVATE int scn_json_read_hex4(const unsigned char *p, const unsigned char *
     return 1;
 }
 
-/* Checks an escape after its backslash; returns its length, or 0. A \u escape must form a whole
-   character: a high surrogate only with the low one after it, a low one never alone. */
-SCN_PRIVATE size_t scn_json_escape_length(const unsigned char *p, const unsigned char *end)
+/* Reads the escape after a backslash at p: its code point into *cp. Returns its length, or 0
+   when it is not a valid escape. The scanner checks every escape with it and the decoder
+   decodes with it, so both agree. A \u escape must form a whole character: a high surrogate
+   only with the low one after it, a low one never alone. */
+SCN_PRIVATE size_t scn_json_escape(const unsigned char *p, const unsigned char *end, unsigned long *cp)
 {
-    unsigned long unit, low;
+    static const char escapes[] = "\"\\/bfnrt", plain[] = "\"\\/\b\f\n\r\t";
+    unsigned long low;
+    size_t i;
     if (p >= end) return 0;
-    switch (*p) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': return 1;
-    case 'u': break;
-    default: return 0;
-    }
-    if (!scn_json_read_hex4(p + 1, end, &unit)) return 0;
-    if (unit >= 0xdc00 && unit <= 0xdfff) return 0;
-    if (unit < 0xd800 || unit > 0xdbff) return 5;
+    for (i = 0; i < sizeof escapes - 1; i++)
+        if (*p == (unsigned char)escapes[i]) {
+            *cp = (unsigned char)plain[i];
+            return 1;
+        }
+    if (*p != 'u' || !scn_json_read_hex4(p + 1, end, cp) || (*cp >= 0xdc00 && *cp <= 0xdfff)) return 0;
+    if (*cp < 0xd800 || *cp > 0xdbff) return 5;
     if ((size_t)(end - p) < 7 || p[5] != '\\' || p[6] != 'u' || !scn_json_read_hex4(p + 7, end, &low) ||
         low < 0xdc00 || low > 0xdfff)
         return 0;
+    *cp = 0x10000 + ((*cp - 0xd800) << 10) + (low - 0xdc00);
     return 11;
 }
 
@@ -1339,22 +1334,15 @@ SCN_PRIVATE size_t scn_json_escape_length(const unsigned char *p, const unsigned
 SCN_PRIVATE int scn_json_scan_string(scn_json *j)
 {
     const unsigned char *p = j->at;
-    j->escaped = 0;
     for (;;) {
         size_t n;
+        unsigned long cp;
         while (p < j->end && (scn_char_class[*p] & SCN_JSON_PLAIN)) p++;
         if (p >= j->end || *p < 0x20) return 0;
         if (*p == '"') break;
-        if (*p == '\\') {
-            n = scn_json_escape_length(p + 1, j->end);
-            if (n == 0) return 0;
-            j->escaped = 1;
-            p += 1 + n;
-        } else {
-            n = scn_utf8_valid_length(p, j->end);
-            if (n == 0) return 0;
-            p += n;
-        }
+        n = *p == '\\' ? 1 + scn_json_escape(p + 1, j->end, &cp) : scn_utf8_valid_length(p, j->end);
+        if (n <= 1) return 0;                 /* 1: a backslash without a valid escape; 0: bad UTF-8 */
+        p += n;
     }
     j->text = (const char *)j->at;
     j->text_len = (size_t)(p - j->at);
@@ -1362,31 +1350,27 @@ SCN_PRIVATE int scn_json_scan_string(scn_json *j)
     return 1;
 }
 
-SCN_PRIVATE const unsigned char *scn_json_skip_digits(const unsigned char *p, const unsigned char *end)
+/* Skips one digit or more; NULL when there is none. */
+SCN_PRIVATE const unsigned char *scn_json_digits(const unsigned char *p, const unsigned char *end)
 {
+    const unsigned char *start = p;
     while (p < end && *p >= '0' && *p <= '9') p++;
-    return p;
+    return p > start ? p : NULL;
 }
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 SCN_PRIVATE int scn_json_scan_number(scn_json *j)
 {
-    const unsigned char *p = j->at, *end = j->end, *digits;
+    const unsigned char *p = j->at, *end = j->end, *first;
     if (p < end && *p == '-') p++;
-    if (p < end && *p == '0') p++;
-    else if (p < end && *p >= '1' && *p <= '9') p = scn_json_skip_digits(p, end);
-    else return 0;
-    if (p < end && *p == '.') {
-        digits = ++p;
-        p = scn_json_skip_digits(p, end);
-        if (p == digits) return 0;
-    }
+    first = p;
+    p = scn_json_digits(p, end);
+    if (p == NULL || (*first == '0' && p - first > 1)) return 0;            /* no leading zero */
+    if (p < end && *p == '.' && (p = scn_json_digits(p + 1, end)) == NULL) return 0;
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
         if (p < end && (*p == '+' || *p == '-')) p++;
-        digits = p;
-        p = scn_json_skip_digits(p, end);
-        if (p == digits) return 0;
+        if ((p = scn_json_digits(p, end)) == NULL) return 0;
     }
     j->text = (const char *)j->at;
     j->text_len = (size_t)(p - j->at);
@@ -1394,13 +1378,17 @@ SCN_PRIVATE int scn_json_scan_number(scn_json *j)
     return 1;
 }
 
-SCN_PRIVATE int scn_json_scan_literal(scn_json *j, const char *word, int token)
+/* true, false or null, told apart by the first letter (their tokens follow each other in this
+   order); returns the token, or SCN_JSON_ERROR. */
+SCN_PRIVATE int scn_json_scan_literal(scn_json *j)
 {
-    size_t n = STRIPE_CONNECT_STRLEN(word), i;
-    if ((size_t)(j->end - j->at) < n) return scn_json_fail(j);
-    for (i = 0; i < n; i++)
-        if (j->at[i] != (unsigned char)word[i]) return scn_json_fail(j);
-    j->at += n;
+    static const char *const words[] = { "true", "false", "null" };
+    int token = *j->at == 't' ? SCN_JSON_TRUE : *j->at == 'f' ? SCN_JSON_FALSE : SCN_JSON_NULL;
+    const char *word = words[token - SCN_JSON_TRUE];
+    size_t i;
+    for (i = 0; word[i] != '\0'; i++)
+        if (j->at + i >= j->end || j->at[i] != (unsigned char)word[i]) return SCN_JSON_ERROR;
+    j->at += i;
     return token;
 }
 
@@ -1429,64 +1417,49 @@ SCN_PRIVATE int scn_json_close(scn_json *j)
 
 SCN_PRIVATE int scn_json_value(scn_json *j)
 {
+    int token;
     switch (*j->at) {
-    case '{': return scn_json_open(j, 0);
-    case '[': return scn_json_open(j, 1);
+    case '{': case '[':
+        return scn_json_open(j, *j->at == '[');
     case '"':
         j->at++;
-        if (!scn_json_scan_string(j)) return scn_json_fail(j);
-        return scn_json_value_done(j, SCN_JSON_STRING);
-    case 't': return scn_json_value_done(j, scn_json_scan_literal(j, "true", SCN_JSON_TRUE));
-    case 'f': return scn_json_value_done(j, scn_json_scan_literal(j, "false", SCN_JSON_FALSE));
-    case 'n': return scn_json_value_done(j, scn_json_scan_literal(j, "null", SCN_JSON_NULL));
+        token = scn_json_scan_string(j) ? SCN_JSON_STRING : SCN_JSON_ERROR;
+        break;
+    case 't': case 'f': case 'n':
+        token = scn_json_scan_literal(j);
+        break;
     default:
-        if (!scn_json_scan_number(j)) return scn_json_fail(j);
-        return scn_json_value_done(j, SCN_JSON_NUMBER);
+        token = scn_json_scan_number(j) ? SCN_JSON_NUMBER : SCN_JSON_ERROR;
+        break;
     }
+    return token == SCN_JSON_ERROR ? scn_json_fail(j) : scn_json_value_done(j, token);
 }
 
+/* A key is scanned as a string value, then waits for its colon. */
 SCN_PRIVATE int scn_json_key(scn_json *j)
 {
-    if (*j->at != '"') return scn_json_fail(j);
-    j->at++;
-    if (!scn_json_scan_string(j)) return scn_json_fail(j);
-    scn_json_skip_space(j);
-    if (j->at >= j->end || *j->at != ':') return scn_json_fail(j);
-    j->at++;
-    j->expect = SCN_EXPECT_VALUE;
+    if (*j->at != '"' || scn_json_value(j) != SCN_JSON_STRING) return scn_json_fail(j);
+    j->expect = SCN_EXPECT_COLON;
     return SCN_JSON_KEY;
 }
 
 SCN_PRIVATE int scn_json_next(scn_json *j)
 {
-    int token;
-    scn_json_skip_space(j);
-    if (j->expect == SCN_EXPECT_BROKEN) return SCN_JSON_ERROR;
-    if (j->expect == SCN_EXPECT_NOTHING) return j->at == j->end ? SCN_JSON_END : scn_json_fail(j);
-    if (j->at >= j->end) return scn_json_fail(j);
-    switch (j->expect) {
-    case SCN_EXPECT_FIRST_KEY:
-        if (*j->at == '}') return scn_json_close(j);
-        return scn_json_key(j);
-    case SCN_EXPECT_FIRST_VALUE:
-        if (*j->at == ']') return scn_json_close(j);
-        return scn_json_value(j);
-    case SCN_EXPECT_VALUE:
-        return scn_json_value(j);
-    default:                                   /* SCN_EXPECT_AFTER_VALUE */
-        break;
+    for (;;) {
+        int expect = j->expect;
+        scn_json_skip_space(j);
+        if (expect == SCN_EXPECT_BROKEN) return SCN_JSON_ERROR;
+        if (expect == SCN_EXPECT_NOTHING) return j->at == j->end ? SCN_JSON_END : scn_json_fail(j);
+        if (j->at >= j->end) return scn_json_fail(j);
+        if (expect >= SCN_EXPECT_FIRST_VALUE && *j->at == (j->is_array[j->depth - 1] ? ']' : '}'))
+            return scn_json_close(j);
+        if (expect == SCN_EXPECT_VALUE || expect == SCN_EXPECT_FIRST_VALUE) return scn_json_value(j);
+        if (expect == SCN_EXPECT_KEY || expect == SCN_EXPECT_FIRST_KEY) return scn_json_key(j);
+        /* the punctuation after a key or a value */
+        if (*j->at != (expect == SCN_EXPECT_COLON ? ':' : ',')) return scn_json_fail(j);
+        j->at++;
+        j->expect = expect == SCN_EXPECT_AFTER_VALUE && !j->is_array[j->depth - 1] ? SCN_EXPECT_KEY : SCN_EXPECT_VALUE;
     }
-    if (*j->at == (j->is_array[j->depth - 1] ? ']' : '}')) return scn_json_close(j);
-    if (*j->at != ',') return scn_json_fail(j);
-    j->at++;
-    scn_json_skip_space(j);
-    if (j->at >= j->end) return scn_json_fail(j);
-    if (j->is_array[j->depth - 1]) {
-        token = scn_json_value(j);
-    } else {
-        token = scn_json_key(j);
-    }
-    return token;
 }
 
 /* Skips the value whose first token was just read (all of it when it opens a container).
@@ -1504,17 +1477,24 @@ SCN_PRIVATE int scn_json_skip(scn_json *j, int token)
     return 1;
 }
 
+/* Reads the rest of the document; 1 when it is valid JSON up to its end. */
+SCN_PRIVATE int scn_json_read_to_end(scn_json *j)
+{
+    int token;
+    do token = scn_json_next(j); while (token != SCN_JSON_END && token != SCN_JSON_ERROR);
+    return token == SCN_JSON_END;
+}
+
 /* Writes code point cp as UTF-8 into out[0..4); returns the number of bytes. */
 SCN_PRIVATE size_t scn_utf8_encode(unsigned long cp, char *out)
 {
-    size_t n;
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) { out[0] = (char)(0xc0 | (cp >> 6)); n = 2; }
-    else if (cp < 0x10000) { out[0] = (char)(0xe0 | (cp >> 12)); n = 3; }
-    else { out[0] = (char)(0xf0 | (cp >> 18)); n = 4; }
-    out[n - 1] = (char)(0x80 | (cp & 0x3f));
-    if (n > 2) out[n - 2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    if (n > 3) out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    static const unsigned char lead[] = { 0, 0, 0xc0, 0xe0, 0xf0 };   /* by sequence length */
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
+    for (i = n - 1; i > 0; i--) {
+        out[i] = (char)(0x80 | (cp & 0x3f));
+        cp >>= 6;
+    }
+    out[0] = (char)(lead[n] | cp);
     return n;
 }
 
@@ -1533,96 +1513,87 @@ SCN_PRIVATE void scn_json_pieces_init(scn_json_pieces *p, const scn_json *j)
 /* The next piece into *piece; returns its length, 0 at the end. */
 SCN_PRIVATE size_t scn_json_next_piece(scn_json_pieces *p, const char **piece)
 {
-    static const char plain[] = "\"\\/\b\f\n\r\t", escapes[] = "\"\\/bfnrt";
     const char *run = p->at;
-    unsigned long cp, low;
+    unsigned long cp = 0;
     while (run < p->end && *run != '\\') run++;
     if (run > p->at || run == p->end) {
         *piece = p->at;
         p->at = run;
         return (size_t)(run - *piece);
     }
-    *piece = p->buf;
-    if (run[1] != 'u') {
-        size_t i = 0;
-        while (escapes[i] != run[1]) i++;
-        p->buf[0] = plain[i];
-        p->at = run + 2;
-        return 1;
-    }
-    scn_json_read_hex4((const unsigned char *)run + 2, (const unsigned char *)p->end, &cp);
-    p->at = run + 6;
-    if (cp >= 0xd800 && cp <= 0xdbff) {
-        scn_json_read_hex4((const unsigned char *)run + 8, (const unsigned char *)p->end, &low);
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-        p->at = run + 12;
-    }
+    p->at = run + 1 + scn_json_escape((const unsigned char *)run + 1, (const unsigned char *)p->end, &cp);
     if (cp == 0) p->has_nul = 1;
+    *piece = p->buf;
     return scn_utf8_encode(cp, p->buf);
 }
 
-/* Decodes the last string token into w. *has_nul is set when it holds \u0000. */
-SCN_PRIVATE void scn_json_put_string(const scn_json *j, stripe_connect_form *w, int *has_nul)
+/* Decodes the last string token into out[cap] and ends it with a NUL. Returns OK;
+   ERR_BUFFER_TOO_SMALL (*len = the length needed; out wiped) or ERR_UNEXPECTED_RESPONSE (it holds
+   \u0000; out wiped). With cut set (for messages) a text too long is cut at a UTF-8 boundary
+   instead, a \u0000 ends it, and the result is OK (len may then be NULL). */
+SCN_PRIVATE stripe_connect_result scn_json_copy_string(const scn_json *j, char *out, size_t cap, int cut, size_t *len)
 {
+    stripe_connect_form w;
     scn_json_pieces p;
     const char *piece;
     size_t n;
-    if (!j->escaped) {                                   /* the scanner saw no backslash */
-        scn_put(w, j->text, j->text_len);
-        return;
-    }
+    scn_writer_init(&w, out, cap);
     scn_json_pieces_init(&p, j);
-    while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(w, piece, n);
-    if (p.has_nul) *has_nul = 1;
-}
-
-/* The last key, decoded into key[cap] (or "" when longer than any name the library looks for). */
-SCN_PRIVATE void scn_json_key_name(const scn_json *j, char *key, size_t cap)
-{
-    stripe_connect_form w;
-    int has_nul = 0;
-    scn_writer_init(&w, key, cap);
-    scn_json_put_string(j, &w, &has_nul);
-    if (w.overflow || has_nul) w.len = 0;
-    key[w.len] = '\0';
+    while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(&w, piece, n);
+    if (cut) {
+        scn_end_cut_text(&w);
+        return STRIPE_CONNECT_OK;
+    }
+    if (!p.has_nul) return scn_finish(&w, len);
+    stripe_connect_wipe(out, cap);
+    return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
 }
 
 /* ---- Stripe's answers ---------------------------------------------------------------------------------------
    The token and deauthorize answers are read in one pass: known top-level fields are copied as
    they pass, "error" (a string for OAuth, an object for the API) is read into the error struct,
    everything else is skipped. Which result wins is decided at the end, in DESIGN.md's order. */
+enum scn_field_kind {
+    SCN_FIELD_STRING,       /* a string of the destination, refused when too long or holding NUL */
+    SCN_FIELD_BOOLEAN,      /* an int of the destination, set from true or false */
+    SCN_FIELD_ERROR_TEXT,   /* a string of the error struct, cut to fit; other types are skipped */
+    SCN_FIELD_ERROR         /* the top-level "error": its code (a string) or the API error object */
+};
 typedef struct scn_field {
     const char *name;
-    size_t offset, size;   /* where it goes in the destination struct */
-    int is_boolean;        /* 1: an int set from true/false; 0: a string */
+    size_t offset, size;   /* where it goes in the destination struct (or the error struct) */
+    int kind;
     int required;          /* 1: a string must be present */
 } scn_field;
 
-#define SCN_TOKEN_STRING(name, required) \
-    { #name, offsetof(stripe_connect_token, name), SCN_MEMBER_SIZE(stripe_connect_token, name), 0, required }
+#define SCN_TOKEN_STRING(name, required) { #name, offsetof(stripe_connect_token, name), \
+        SCN_MEMBER_SIZE(stripe_connect_token, name), SCN_FIELD_STRING, required }
 static const scn_field scn_token_fields[] = {
     SCN_TOKEN_STRING(access_token, 0), SCN_TOKEN_STRING(refresh_token, 0),
     SCN_TOKEN_STRING(stripe_publishable_key, 0), SCN_TOKEN_STRING(stripe_user_id, 1),
     SCN_TOKEN_STRING(scope, 0), SCN_TOKEN_STRING(token_type, 0),
-    { "livemode", offsetof(stripe_connect_token, livemode), sizeof(int), 1, 0 }
+    { "livemode", offsetof(stripe_connect_token, livemode), sizeof(int), SCN_FIELD_BOOLEAN, 0 }
 };
 #undef SCN_TOKEN_STRING
 /* The deauthorize answer: {"stripe_user_id": "acct_..."}, read into a plain char array. */
 static const scn_field scn_deauthorize_fields[] = {
-    { "stripe_user_id", 0, STRIPE_CONNECT_FIELD_MAX, 0, 1 }
+    { "stripe_user_id", 0, STRIPE_CONNECT_FIELD_MAX, SCN_FIELD_STRING, 1 }
 };
 
-#define SCN_ERROR_STRING(name) \
-    { #name, offsetof(stripe_connect_error, name), SCN_MEMBER_SIZE(stripe_connect_error, name), 0, 0 }
-/* The fields of an API error object; error_description is the OAuth error's message. */
-static const scn_field scn_api_error_fields[] = {
-    SCN_ERROR_STRING(type), SCN_ERROR_STRING(code), SCN_ERROR_STRING(decline_code),
-    SCN_ERROR_STRING(param), SCN_ERROR_STRING(message)
+#define SCN_ERROR_FIELD(name, member, kind) { name, offsetof(stripe_connect_error, member), \
+        SCN_MEMBER_SIZE(stripe_connect_error, member), kind, 0 }
+/* The error at the top level of every answer; error_description is the OAuth error's message. */
+static const scn_field scn_top_error_fields[] = {
+    SCN_ERROR_FIELD("error", code, SCN_FIELD_ERROR),
+    SCN_ERROR_FIELD("error_description", message, SCN_FIELD_ERROR_TEXT)
 };
-static const scn_field scn_oauth_error_code_field = SCN_ERROR_STRING(code);
-static const scn_field scn_oauth_error_message_field =
-    { "error_description", offsetof(stripe_connect_error, message), SCN_MEMBER_SIZE(stripe_connect_error, message), 0, 0 };
-#undef SCN_ERROR_STRING
+/* The fields of an API error object. */
+static const scn_field scn_api_error_fields[] = {
+    SCN_ERROR_FIELD("type", type, SCN_FIELD_ERROR_TEXT), SCN_ERROR_FIELD("code", code, SCN_FIELD_ERROR_TEXT),
+    SCN_ERROR_FIELD("decline_code", decline_code, SCN_FIELD_ERROR_TEXT),
+    SCN_ERROR_FIELD("param", param, SCN_FIELD_ERROR_TEXT), SCN_ERROR_FIELD("message", message, SCN_FIELD_ERROR_TEXT)
+};
+#undef SCN_ERROR_FIELD
 
 enum { SCN_ERROR_ABSENT, SCN_ERROR_IS_STRING, SCN_ERROR_IS_OBJECT };
 
@@ -1644,100 +1615,91 @@ SCN_PRIVATE const scn_field *scn_find_field(const scn_field *fields, size_t coun
     return NULL;
 }
 
-/* Copies the string token into an error field, cut at a UTF-8 boundary (and at a NUL). */
-SCN_PRIVATE void scn_error_copy_text(scn_answer *a, const scn_field *f)
+/* The field a member's key names: at the top level one of the destination's or the error's, one
+   level down one of the API error object's. NULL for a member the answer does not use. */
+SCN_PRIVATE const scn_field *scn_answer_field(const scn_answer *a, const char *key, int in_error_object)
 {
-    stripe_connect_form w;
-    int has_nul = 0;
-    if (a->err == NULL) return;
-    scn_writer_init(&w, (char *)a->err + f->offset, f->size);
-    scn_json_put_string(&a->json, &w, &has_nul);
-    scn_end_cut_text(&w);
+    const scn_field *f;
+    if (in_error_object)
+        return scn_find_field(scn_api_error_fields, sizeof scn_api_error_fields / sizeof scn_api_error_fields[0], key);
+    f = scn_find_field(a->fields, a->field_count, key);
+    return f != NULL ? f : scn_find_field(scn_top_error_fields, 2, key);
 }
 
-/* Reads the next member of the object being read: its key into key[cap] (see
-   scn_json_key_name) and its value's first token into *value. Returns 1 for a member, 0 at
-   the end of the object, -1 when the document is not valid JSON. */
+/* Reads the next member of the object being read: its key into key[cap] ("" when longer than
+   any name the library looks for) and its value's first token into *value. Returns 1 for a
+   member, 0 at the end of the object, -1 when the document is not valid JSON. */
 SCN_PRIVATE int scn_json_next_member(scn_json *j, char *key, size_t cap, int *value)
 {
     int token = scn_json_next(j);
+    size_t n;
     if (token == SCN_JSON_OBJECT_END) return 0;
     if (token != SCN_JSON_KEY) return -1;
-    scn_json_key_name(j, key, cap);
+    scn_json_copy_string(j, key, cap, 0, &n);
     *value = scn_json_next(j);
     return *value == SCN_JSON_ERROR ? -1 : 1;
 }
 
-/* Reads the members of the API error object that was just opened. */
-SCN_PRIVATE int scn_answer_read_api_error(scn_answer *a)
-{
-    char key[16];
-    int token, more;
-    while ((more = scn_json_next_member(&a->json, key, sizeof key, &token)) > 0) {
-        const scn_field *f =
-            scn_find_field(scn_api_error_fields, sizeof scn_api_error_fields / sizeof scn_api_error_fields[0], key);
-        if (f != NULL && token == SCN_JSON_STRING) scn_error_copy_text(a, f);
-        else if (!scn_json_skip(&a->json, token)) return 0;
-    }
-    return more == 0;
-}
-
-/* The value of the top-level "error". Only the first one counts. */
-SCN_PRIVATE int scn_answer_read_error(scn_answer *a, int token)
-{
-    if (a->error_kind == SCN_ERROR_ABSENT && token == SCN_JSON_STRING) {
-        a->error_kind = SCN_ERROR_IS_STRING;
-        scn_error_copy_text(a, &scn_oauth_error_code_field);
-        return 1;
-    }
-    if (a->error_kind == SCN_ERROR_ABSENT && token == SCN_JSON_OBJECT) {
-        a->error_kind = SCN_ERROR_IS_OBJECT;
-        return scn_answer_read_api_error(a);
-    }
-    return scn_json_skip(&a->json, token);
-}
-
-/* The value of a known field: copied when of the right type, else the answer has the wrong shape. */
-SCN_PRIVATE int scn_answer_read_field(scn_answer *a, const scn_field *f, int token)
+/* The value of a field of the destination: copied when of the right type (null counts as
+   absent), else the answer has the wrong shape. */
+SCN_PRIVATE void scn_answer_read_field(scn_answer *a, const scn_field *f, int token)
 {
     unsigned long bit = 1UL << (size_t)(f - a->fields);
     char *target = a->dest + f->offset;
     if (a->seen & bit) a->wrong_shape = 1;
     a->seen |= bit;
-    if (f->is_boolean && (token == SCN_JSON_TRUE || token == SCN_JSON_FALSE)) {
+    if (f->kind == SCN_FIELD_BOOLEAN && (token == SCN_JSON_TRUE || token == SCN_JSON_FALSE)) {
         int value = token == SCN_JSON_TRUE;
         STRIPE_CONNECT_MEMCPY(target, &value, sizeof value);
         a->present |= bit;
-    } else if (!f->is_boolean && token == SCN_JSON_STRING) {
-        stripe_connect_form w;
-        int has_nul = 0;
-        scn_writer_init(&w, target, f->size);
-        scn_json_put_string(&a->json, &w, &has_nul);
-        if (w.overflow || has_nul) a->wrong_shape = 1;
-        else target[w.len] = '\0';
+    } else if (f->kind == SCN_FIELD_STRING && token == SCN_JSON_STRING) {
+        size_t n;
+        if (scn_json_copy_string(&a->json, target, f->size, 0, &n) != STRIPE_CONNECT_OK) a->wrong_shape = 1;
         a->present |= bit;
     } else if (token != SCN_JSON_NULL) {
         a->wrong_shape = 1;
     }
+}
+
+/* The value of a member whose first token was just read; f is its field or NULL. Returns 0 when
+   the body is not valid JSON. */
+SCN_PRIVATE int scn_answer_read_value(scn_answer *a, const scn_field *f, int token)
+{
+    if (f == NULL) return scn_json_skip(&a->json, token);
+    switch (f->kind) {
+    case SCN_FIELD_ERROR:                        /* only the first "error" counts */
+        if (a->error_kind != SCN_ERROR_ABSENT || (token != SCN_JSON_STRING && token != SCN_JSON_OBJECT)) break;
+        if (token == SCN_JSON_OBJECT) {
+            a->error_kind = SCN_ERROR_IS_OBJECT;
+            return 1;                            /* its members are read next, one level down */
+        }
+        a->error_kind = SCN_ERROR_IS_STRING;     /* the OAuth error's code: */
+        /* fall through */
+    case SCN_FIELD_ERROR_TEXT:
+        if (token == SCN_JSON_STRING && a->err != NULL)
+            scn_json_copy_string(&a->json, (char *)a->err + f->offset, f->size, 1, NULL);
+        break;
+    default:
+        scn_answer_read_field(a, f, token);
+        break;
+    }
     return scn_json_skip(&a->json, token);
 }
 
-/* Reads the members of the top-level object. Returns 0 when the body is not valid JSON. */
+/* Reads the members of the top-level object and, one level down, those of the API error object
+   (the only container entered: every other value is skipped whole). Returns 0 when the body is
+   not valid JSON. */
 SCN_PRIVATE int scn_answer_read_members(scn_answer *a)
 {
     char key[32];
-    int token, more, ok;
-    while ((more = scn_json_next_member(&a->json, key, sizeof key, &token)) > 0) {
-        const scn_field *f = scn_find_field(a->fields, a->field_count, key);
-        if (f != NULL) ok = scn_answer_read_field(a, f, token);
-        else if (scn_str_equal(key, "error")) ok = scn_answer_read_error(a, token);
-        else if (scn_str_equal(key, "error_description") && token == SCN_JSON_STRING) {
-            scn_error_copy_text(a, &scn_oauth_error_message_field);
-            ok = 1;
-        } else ok = scn_json_skip(&a->json, token);
-        if (!ok) return 0;
+    int token;
+    for (;;) {
+        int in_error_object = a->json.depth > 1;
+        int more = scn_json_next_member(&a->json, key, sizeof key, &token);
+        if (more < 0) return 0;
+        if (more == 0 && !in_error_object) return 1;   /* the top-level object ended */
+        if (more > 0 && !scn_answer_read_value(a, scn_answer_field(a, key, in_error_object), token)) return 0;
     }
-    return more == 0;
 }
 
 SCN_PRIVATE int scn_answer_required_present(const scn_answer *a)
@@ -1748,21 +1710,22 @@ SCN_PRIVATE int scn_answer_required_present(const scn_answer *a)
     return 1;
 }
 
-/* Clears what parsing wrote into the error struct; keeps the status and the Request-Id. */
-SCN_PRIVATE void scn_error_keep_status_only(stripe_connect_error *err)
+/* Which result an answer read to its end gives, in DESIGN.md's order. */
+SCN_PRIVATE stripe_connect_result scn_answer_result(const scn_answer *a, int http_status, int valid, int is_object)
 {
-    int status;
-    char request_id[sizeof err->request_id];
-    if (err == NULL) return;
-    status = err->http_status;
-    STRIPE_CONNECT_MEMCPY(request_id, err->request_id, sizeof request_id);
-    STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
-    err->http_status = status;
-    STRIPE_CONNECT_MEMCPY(err->request_id, request_id, sizeof request_id);
+    if (valid && a->error_kind == SCN_ERROR_IS_STRING) {
+        if (a->err != NULL) a->err->oauth_error = scn_oauth_error_from_name(a->err->code);
+        return STRIPE_CONNECT_ERR_OAUTH;
+    }
+    if (valid && a->error_kind == SCN_ERROR_IS_OBJECT) return STRIPE_CONNECT_ERR_API;
+    if (http_status < 200 || http_status > 299) return STRIPE_CONNECT_ERR_HTTP_STATUS;
+    if (!valid) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    if (!is_object || a->wrong_shape || !scn_answer_required_present(a)) return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    return STRIPE_CONNECT_OK;
 }
 
 /* Starts a parse: the error holds only the status, the destination nothing. */
-SCN_PRIVATE void scn_parse_begin(int http_status, void *dest, size_t dest_size, stripe_connect_error *err)
+SCN_PRIVATE SCN_NOINLINE void scn_parse_begin(int http_status, void *dest, size_t dest_size, stripe_connect_error *err)
 {
     if (dest != NULL) STRIPE_CONNECT_MEMSET(dest, 0, dest_size);
     if (err != NULL) {
@@ -1789,24 +1752,11 @@ SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *
 
     token = scn_json_next(&a.json);
     is_object = token == SCN_JSON_OBJECT;
-    valid = is_object ? scn_answer_read_members(&a) : scn_json_skip(&a.json, token);
-    valid = valid && scn_json_next(&a.json) == SCN_JSON_END;
+    valid = (!is_object || scn_answer_read_members(&a)) && scn_json_read_to_end(&a.json);
 
-    if (valid && a.error_kind == SCN_ERROR_IS_STRING) {
-        if (err != NULL) err->oauth_error = scn_oauth_error_from_name(err->code);
-        r = STRIPE_CONNECT_ERR_OAUTH;
-    } else if (valid && a.error_kind == SCN_ERROR_IS_OBJECT) {
-        r = STRIPE_CONNECT_ERR_API;
-    } else if (http_status < 200 || http_status > 299) {
-        r = STRIPE_CONNECT_ERR_HTTP_STATUS;
-    } else if (!valid) {
-        r = STRIPE_CONNECT_ERR_MALFORMED_JSON;
-    } else if (!is_object || a.wrong_shape || !scn_answer_required_present(&a)) {
-        r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
-    } else {
-        r = STRIPE_CONNECT_OK;
-    }
-    if (r != STRIPE_CONNECT_ERR_OAUTH && r != STRIPE_CONNECT_ERR_API) scn_error_keep_status_only(err);
+    r = scn_answer_result(&a, http_status, valid, is_object);
+    /* Without an error answer, err keeps nothing of what parsing wrote: only the status. */
+    if (r != STRIPE_CONNECT_ERR_OAUTH && r != STRIPE_CONNECT_ERR_API) scn_parse_begin(http_status, NULL, 0, err);
     if (r != STRIPE_CONNECT_OK) stripe_connect_wipe(dest, dest_size);
     return r;
 }
@@ -1839,19 +1789,142 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_respon
 }
 
 /* ---- Requests --------------------------------------------------------------------------------------------
-   One builder per endpoint, shared by the blocking calls and the sans-I/O pairs. The URL, the
-   Authorization value and the body are written one after the other into the caller's buffer,
-   each ended by a NUL; the headers point at them and at the client's strings. */
-SCN_PRIVATE unsigned long scn_timeout(const stripe_connect_client *c)
+   One builder for every request to Stripe: the OAuth endpoints (each with one builder shared by
+   its blocking call and its sans-I/O pair) and the API call. The texts a request needs are
+   written one after the other into the caller's buffer, each ended by a NUL: the URL,
+   "Bearer <key>", the API call's User-Agent and Idempotency-Key, then the body. The headers point
+   at them and at the client's strings. */
+#define SCN_DEFAULT_API_BASE "https://api.stripe.com"
+#define SCN_IDEMPOTENCY_KEY_MAX 255
+
+/* A request being written: what it is made of, and the writer of its texts. */
+typedef struct scn_request {
+    stripe_connect_form w;
+    const char *method;                     /* "POST", "GET" or "DELETE" */
+    int is_post;                            /* the params are the body, else the query */
+    const char *base, *path;
+    const char *params; size_t params_len;  /* form-encoded, as the API caller gave them */
+    const char *key;                        /* the secret key or access token */
+    int key_in_body;                        /* 1: the body carries the key, no Authorization */
+    int is_api;                             /* the User-Agent names the client's app */
+    const char *stripe_account;             /* NULL: no Stripe-Account header */
+    const char *idempotency_key;            /* NULL: none, unless uuid is set */
+    unsigned char *uuid;                    /* 16 random bytes for a generated idempotency key */
+    size_t body_at;                         /* where the body starts in the buffer */
+} scn_request;
+
+/* Everything a request would send from the client and the caller must be printable, so that it
+   cannot end a header or the URL (see "Checks on the client's strings"); the app's strings must
+   not hold '"' or '\\' either, which would end or escape part of the User-Agent. */
+SCN_PRIVATE int scn_request_valid(const scn_request *q, const stripe_connect_client *c)
 {
-    return c->timeout_ms != 0 ? c->timeout_ms : STRIPE_CONNECT_DEFAULT_TIMEOUT_MS;
+    return scn_is_value(q->key, 0) && scn_is_value(q->base, SCN_NO_SPACE) &&
+           scn_is_value(q->path, SCN_NO_SPACE | SCN_NO_HASH) && q->path[0] == '/' &&
+           (q->params != NULL || q->params_len == 0) &&
+           scn_is_printable(q->params, q->params_len, SCN_NO_SPACE | SCN_NO_HASH) &&
+           scn_is_optional_value(c->stripe_version, 0) && scn_is_optional_value(q->stripe_account, 0) &&
+           scn_is_optional_value(q->idempotency_key, SCN_NO_SPACE) &&
+           (q->idempotency_key == NULL || STRIPE_CONNECT_STRLEN(q->idempotency_key) <= SCN_IDEMPOTENCY_KEY_MAX) &&
+           (!q->is_api || (scn_is_optional_value(c->app_name, SCN_NO_QUOTE) &&
+                           scn_is_optional_value(c->app_version, SCN_NO_QUOTE) &&
+                           scn_is_optional_value(c->app_url, SCN_NO_QUOTE)));
 }
 
-/* What every request to Stripe needs from the client. */
-SCN_PRIVATE int scn_client_can_request(const stripe_connect_client *c)
+/* "stripe-connect-c/<version>", then " <app_name>[/<app_version>][ (<app_url>)]" when set. */
+SCN_PRIVATE void scn_put_user_agent(stripe_connect_form *w, const stripe_connect_client *c)
 {
-    return scn_is_value(c->secret_key, 0) && scn_is_value(scn_connect_base(c), SCN_NO_SPACE) &&
-           scn_is_optional_value(c->stripe_version, 0);
+    scn_put_str(w, STRIPE_CONNECT_USER_AGENT);
+    if (c->app_name != NULL) {
+        scn_put_char(w, ' ');
+        scn_put_str(w, c->app_name);
+        if (c->app_version != NULL) { scn_put_char(w, '/'); scn_put_str(w, c->app_version); }
+        if (c->app_url != NULL) { scn_put(w, " (", 2); scn_put_str(w, c->app_url); scn_put_char(w, ')'); }
+    }
+    scn_put_char(w, '\0');
+}
+
+/* A UUID v4 in its 36-character form, from 16 random bytes. */
+SCN_PRIVATE void scn_put_uuid4(stripe_connect_form *w, unsigned char *bytes)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i;
+    bytes[6] = (unsigned char)((bytes[6] & 0x0f) | 0x40);   /* version 4 */
+    bytes[8] = (unsigned char)((bytes[8] & 0x3f) | 0x80);   /* variant 10xx */
+    for (i = 0; i < 16; i++) {
+        char pair[2];
+        if (i == 4 || i == 6 || i == 8 || i == 10) scn_put_char(w, '-');
+        pair[0] = hex[bytes[i] >> 4];
+        pair[1] = hex[bytes[i] & 15];
+        scn_put(w, pair, 2);
+    }
+}
+
+/* Writes the texts before the body into buf, then the API call's body; an OAuth builder then
+   writes its form. */
+SCN_PRIVATE void scn_request_start(scn_request *q, const stripe_connect_client *c, char *buf, size_t cap)
+{
+    stripe_connect_form *w = &q->w;
+    scn_writer_init(w, buf, cap);
+    scn_put_base_and_path(w, q->base, q->path);
+    if (!q->is_post && q->params_len > 0) { scn_put_char(w, '?'); scn_put(w, q->params, q->params_len); }
+    scn_put_char(w, '\0');
+    if (!q->key_in_body) { scn_put(w, "Bearer ", 7); scn_put_str(w, q->key); scn_put_char(w, '\0'); }
+    if (q->is_api) scn_put_user_agent(w, c);
+    if (q->idempotency_key != NULL || q->uuid != NULL) {
+        if (q->idempotency_key != NULL) scn_put_str(w, q->idempotency_key);
+        else scn_put_uuid4(w, q->uuid);
+        scn_put_char(w, '\0');
+    }
+    q->body_at = w->len;
+    if (q->is_post) scn_put(w, q->params, q->params_len);
+}
+
+/* The text after s in the buffer. */
+SCN_PRIVATE const char *scn_next_text(const char *s)
+{
+    return s + STRIPE_CONNECT_STRLEN(s) + 1;
+}
+
+/* Ends the body and fills the prepared request (zeroed by the caller): its headers in this order,
+   each when it is sent, point at the texts scn_request_start wrote, which follow one another.
+   *out_len is the bytes of the buffer used (or needed: then the buffer is wiped). */
+SCN_PRIVATE stripe_connect_result scn_request_finish(scn_request *q, const stripe_connect_client *c,
+        size_t *out_len, stripe_connect_prepared_request *out)
+{
+    static const char *const names[] = {
+        "Authorization", "Content-Type", "User-Agent", "Stripe-Version", "Stripe-Account", "Idempotency-Key"
+    };
+    const char *values[sizeof names / sizeof names[0]];
+    const char *text;
+    size_t used, i, n = 0;
+    stripe_connect_result r = scn_finish(&q->w, &used);
+    *out_len = used + 1;                                  /* with the body's NUL */
+    if (r != STRIPE_CONNECT_OK) return r;
+    text = scn_next_text(q->w.buf);                       /* after the URL */
+    values[0] = q->key_in_body ? NULL : text;
+    if (!q->key_in_body) text = scn_next_text(text);
+    values[1] = q->is_post ? SCN_FORM_CONTENT_TYPE : NULL;
+    values[2] = q->is_api ? text : STRIPE_CONNECT_USER_AGENT;
+    if (q->is_api) text = scn_next_text(text);
+    values[3] = c->stripe_version;
+    values[4] = q->stripe_account;
+    values[5] = q->idempotency_key != NULL || q->uuid != NULL ? text : NULL;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (values[i] == NULL) continue;
+        out->headers[n].name = names[i];
+        out->headers[n].value = values[i];
+        n++;
+    }
+    out->http.method = q->method;
+    out->http.url = q->w.buf;
+    out->http.headers = out->headers;
+    out->http.header_count = n;
+    if (q->is_post) {
+        out->http.body = q->w.buf + q->body_at;
+        out->http.body_len = used - q->body_at;
+    }
+    out->http.timeout_ms = c->timeout_ms != 0 ? c->timeout_ms : STRIPE_CONNECT_DEFAULT_TIMEOUT_MS;
+    return STRIPE_CONNECT_OK;
 }
 
 /* Checks p and names the grant's own parameter (*grant_key, *grant_value): "code" for
@@ -1878,98 +1951,72 @@ SCN_PRIVATE int scn_token_params_valid(const stripe_connect_token_params *p, con
     return 1;
 }
 
-/* Starts a POST to connect_base + path: the URL, then "Bearer <key>" when with_authorization.
-   Returns the offset of the Authorization value (or of the body when there is none). */
-SCN_PRIVATE size_t scn_put_post_start(stripe_connect_form *w, const stripe_connect_client *c,
-                                      const char *path, int with_authorization)
-{
-    size_t authorization_at;
-    scn_put_base_and_path(w, scn_connect_base(c), path);
-    scn_put_char(w, '\0');
-    authorization_at = w->len;
-    if (with_authorization) {
-        scn_put(w, "Bearer ", 7);
-        scn_put_str(w, c->secret_key);
-        scn_put_char(w, '\0');
-    }
-    return authorization_at;
-}
-
-/* Ends the body and fills the prepared request; on overflow wipes buf and reports the size needed. */
-SCN_PRIVATE stripe_connect_result scn_prepare_post(stripe_connect_form *w, const stripe_connect_client *c,
-        size_t authorization_at, size_t body_at, size_t *out_len, stripe_connect_prepared_request *out)
-{
-    stripe_connect_header *h = out->headers;
-    size_t body_len = w->len - body_at, used;
-    stripe_connect_result r = scn_finish(w, &used);
-    *out_len = used + 1;                                  /* with the body's NUL */
-    if (r != STRIPE_CONNECT_OK) return r;
-    if (authorization_at != body_at) {
-        h->name = "Authorization"; h->value = w->buf + authorization_at; h++;
-    }
-    h->name = "Content-Type"; h->value = SCN_FORM_CONTENT_TYPE; h++;
-    h->name = "User-Agent"; h->value = STRIPE_CONNECT_USER_AGENT; h++;
-    if (c->stripe_version != NULL) {
-        h->name = "Stripe-Version"; h->value = c->stripe_version; h++;
-    }
-    out->http.method = "POST";
-    out->http.url = w->buf;
-    out->http.headers = out->headers;
-    out->http.header_count = (size_t)(h - out->headers);
-    out->http.body = w->buf + body_at;
-    out->http.body_len = body_len;
-    out->http.timeout_ms = scn_timeout(c);
-    return STRIPE_CONNECT_OK;
-}
-
+/* The arguments every OAuth builder takes; out is zeroed and *out_len is 0 whatever they are. */
 SCN_PRIVATE int scn_build_arguments_valid(const stripe_connect_client *c, const char *buf, size_t cap,
                                           size_t *out_len, stripe_connect_prepared_request *out)
 {
     if (out_len != NULL) *out_len = 0;
     if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
-    return c != NULL && out_len != NULL && out != NULL && (buf != NULL || cap == 0) && scn_client_can_request(c);
+    return c != NULL && out_len != NULL && out != NULL && (buf != NULL || cap == 0);
+}
+
+/* Starts a POST to connect_base + path with the secret key in Authorization, or in the body when
+   key_in_body. 0 when the client's strings would not make a valid request: nothing written.
+   Not inlined: one copy for both OAuth builders. */
+SCN_PRIVATE SCN_NOINLINE int scn_oauth_start(scn_request *q, const stripe_connect_client *c, const char *path, int key_in_body,
+                                char *buf, size_t cap)
+{
+    STRIPE_CONNECT_MEMSET(q, 0, sizeof *q);
+    q->method = "POST";
+    q->is_post = 1;
+    q->base = scn_connect_base(c);
+    q->path = path;
+    q->key = c->secret_key;
+    q->key_in_body = key_in_body;
+    if (!scn_request_valid(q, c)) return 0;
+    scn_request_start(q, c, buf, cap);
+    return 1;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_request_build(const stripe_connect_client *c,
         const stripe_connect_token_params *p, char *buf, size_t cap, size_t *out_len,
         stripe_connect_prepared_request *out)
 {
-    stripe_connect_form w;
-    size_t authorization_at, body_at, i;
+    scn_request q;
+    size_t i;
     const char *grant_key = NULL, *grant_value = NULL;
     if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || p == NULL ||
-        !scn_token_params_valid(p, &grant_key, &grant_value))
+        !scn_token_params_valid(p, &grant_key, &grant_value) ||
+        !scn_oauth_start(&q, c, "/oauth/token", c->secret_in_body, buf, cap))
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_writer_init(&w, buf, cap);
-    authorization_at = scn_put_post_start(&w, c, "/oauth/token", !c->secret_in_body);
-    body_at = w.len;
-    scn_put_pair(&w, body_at, "grant_type", p->grant_type);
-    scn_put_pair(&w, body_at, grant_key, grant_value);
-    scn_put_pair_if_set(&w, body_at, "scope", p->scope);
+    scn_put_pair(&q.w, q.body_at, "grant_type", p->grant_type);
+    scn_put_pair(&q.w, q.body_at, grant_key, grant_value);
+    scn_put_pair_if_set(&q.w, q.body_at, "scope", p->scope);
     for (i = 0; i < p->assert_capabilities_count; i++)
-        scn_put_indexed_pair(&w, body_at, "assert_capabilities", i, p->assert_capabilities[i]);
-    if (c->secret_in_body) scn_put_pair(&w, body_at, "client_secret", c->secret_key);
-    return scn_prepare_post(&w, c, authorization_at, body_at, out_len, out);
+        scn_put_indexed_pair(&q.w, q.body_at, "assert_capabilities", i, p->assert_capabilities[i]);
+    if (c->secret_in_body) scn_put_pair(&q.w, q.body_at, "client_secret", c->secret_key);
+    return scn_request_finish(&q, c, out_len, out);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize_request_build(const stripe_connect_client *c,
         const char *stripe_user_id, char *buf, size_t cap, size_t *out_len,
         stripe_connect_prepared_request *out)
 {
-    stripe_connect_form w;
-    size_t authorization_at, body_at;
+    scn_request q;
     if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || stripe_user_id == NULL ||
-        stripe_user_id[0] == '\0' || c->client_id == NULL || c->client_id[0] == '\0')
+        stripe_user_id[0] == '\0' || c->client_id == NULL || c->client_id[0] == '\0' ||
+        !scn_oauth_start(&q, c, "/oauth/deauthorize", 0, buf, cap))     /* the key never in the body */
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_writer_init(&w, buf, cap);
-    authorization_at = scn_put_post_start(&w, c, "/oauth/deauthorize", 1);   /* never in the body */
-    body_at = w.len;
-    scn_put_pair(&w, body_at, "client_id", c->client_id);
-    scn_put_pair(&w, body_at, "stripe_user_id", stripe_user_id);
-    return scn_prepare_post(&w, c, authorization_at, body_at, out_len, out);
+    scn_put_pair(&q.w, q.body_at, "client_id", c->client_id);
+    scn_put_pair(&q.w, q.body_at, "stripe_user_id", stripe_user_id);
+    return scn_request_finish(&q, c, out_len, out);
 }
 
-/* ---- Calls ------------------------------------------------------------------------------------------------ */
+/* ---- Calls ------------------------------------------------------------------------------------------------
+   Every blocking call sends a request built in the scratch buffer, reads the answer, and wipes the
+   scratch buffer before it returns, on every path. OAuth calls are sent once (a code sent twice
+   revokes the connection), with the answer in what the request left of the scratch buffer; API
+   calls may be retried, with the answer in the caller's buffer. */
 STRIPE_CONNECT_API void stripe_connect_client_init(stripe_connect_client *c, char *work, size_t work_size)
 {
     if (c == NULL) return;
@@ -1979,9 +2026,18 @@ STRIPE_CONNECT_API void stripe_connect_client_init(stripe_connect_client *c, cha
     c->max_retries = 2;
 }
 
-SCN_PRIVATE int scn_client_can_call(const stripe_connect_client *c)
+/* The start of every blocking call: err cleared, and whether c can send at all. */
+SCN_PRIVATE int scn_call_begin(const stripe_connect_client *c, stripe_connect_error *err)
 {
+    if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
     return c != NULL && c->transport.perform != NULL && c->work != NULL && c->work_size > 0;
+}
+
+/* The end of every blocking call: the scratch buffer wiped, whatever it was given. */
+SCN_PRIVATE stripe_connect_result scn_call_end(stripe_connect_client *c, stripe_connect_result r)
+{
+    if (c != NULL) stripe_connect_wipe(c->work, c->work_size);
+    return r;
 }
 
 /* The transport is not trusted: only the results it may give pass, and only a sane response. */
@@ -2009,31 +2065,79 @@ SCN_PRIVATE void scn_copy_request_id(char *dst, const char *src, size_t size)
     dst[n] = '\0';
 }
 
-/* Sends the request built at the start of the scratch buffer (used bytes); the response goes to
-   the rest of it. */
-SCN_PRIVATE stripe_connect_result scn_send(stripe_connect_client *c, const stripe_connect_prepared_request *req,
-        size_t used, stripe_connect_http_response *res)
-{
-    STRIPE_CONNECT_MEMSET(res, 0, sizeof *res);
-    res->body = c->work + used;
-    res->body_cap = c->work_size - used;
-    res->should_retry = -1;
-    return scn_check_transport(c->transport.perform(c->transport.user, &req->http, res), res);
-}
-
-/* Records the transport's outcome in err. */
-SCN_PRIVATE void scn_error_from_transport(stripe_connect_error *err, stripe_connect_result r,
-                                          const stripe_connect_http_response *res)
-{
-    if (err == NULL) return;
-    STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
-    if (r == STRIPE_CONNECT_OK) err->http_status = res->status;
-    scn_copy_request_id(err->request_id, res->request_id, sizeof err->request_id);
-}
-
-/* The answer parsers scn_call can use: out is the token, context the expected account. */
+/* The answer parsers scn_call can use, with the caller's output and what the answer must match. */
 typedef stripe_connect_result (*scn_answer_parser)(const stripe_connect_http_response *res, void *out,
                                                    const void *context, stripe_connect_error *err);
+
+/* Where an answer goes and how it is read. */
+typedef struct scn_receiver {
+    char *body; size_t body_cap;   /* the response body's room */
+    int retries;                   /* at most this many more attempts: 0 for OAuth */
+    scn_answer_parser parse;
+    void *out;
+    const void *context;
+} scn_receiver;
+
+#define SCN_RETRY_FIRST_DELAY_MS 500UL
+#define SCN_RETRY_MAX_DELAY_MS 5000UL
+
+/* Whether an attempt's outcome is worth another try, as Stripe's own libraries decide. */
+SCN_PRIVATE int scn_should_retry(stripe_connect_result r, const stripe_connect_http_response *res)
+{
+    char code[16];
+    size_t n;
+    if (r == STRIPE_CONNECT_ERR_TRANSPORT || r == STRIPE_CONNECT_ERR_TIMEOUT) return 1;
+    if (r != STRIPE_CONNECT_OK || res->should_retry == 0) return 0;
+    if (res->should_retry == 1 || res->status == 409 || res->status >= 500) return 1;
+    return res->status == 429 &&
+           stripe_connect_json_get_string(res->body, res->body_len, "error.code", code, sizeof code, &n) ==
+               STRIPE_CONNECT_OK &&
+           scn_str_equal(code, "lock_timeout");
+}
+
+/* The wait before a retry: delay less up to half of it at random, never below 0.5 s. Without a
+   random source there is no jitter. */
+SCN_PRIVATE unsigned long scn_jittered(stripe_connect_client *c, unsigned long delay)
+{
+    unsigned char jitter[2];
+    unsigned long ms;
+    if (c->random == NULL || c->random(c->random_user, jitter, sizeof jitter) != 0) return delay;
+    ms = delay / 2 + (delay / 2) * (((unsigned long)jitter[0] << 8) | jitter[1]) / 65536UL;
+    return ms < SCN_RETRY_FIRST_DELAY_MS ? SCN_RETRY_FIRST_DELAY_MS : ms;
+}
+
+/* Sends the built request until it succeeds, fails for good, or the retries are spent, waiting
+   0.5 s doubling to 5 s (with jitter) between attempts. Every attempt is the same request, byte
+   for byte, so an idempotency key makes the retries safe. */
+SCN_PRIVATE stripe_connect_result scn_send(stripe_connect_client *c, const stripe_connect_prepared_request *req,
+        const scn_receiver *a, stripe_connect_http_response *res)
+{
+    unsigned long delay = SCN_RETRY_FIRST_DELAY_MS;
+    int attempt;
+    for (attempt = 0;; attempt++) {
+        stripe_connect_result r;
+        STRIPE_CONNECT_MEMSET(res, 0, sizeof *res);
+        res->body = a->body;
+        res->body_cap = a->body_cap;
+        res->should_retry = -1;
+        r = scn_check_transport(c->transport.perform(c->transport.user, &req->http, res), res);
+        if (attempt >= a->retries || c->sleep == NULL || !scn_should_retry(r, res)) return r;
+        c->sleep(c->sleep_user, scn_jittered(c, delay));
+        delay = delay < SCN_RETRY_MAX_DELAY_MS / 2 ? delay * 2 : SCN_RETRY_MAX_DELAY_MS;
+    }
+}
+
+/* Sends a built request and reads the answer; err holds the status and the Request-Id. */
+SCN_PRIVATE stripe_connect_result scn_call(stripe_connect_client *c, const stripe_connect_prepared_request *req,
+        const scn_receiver *a, stripe_connect_error *err)
+{
+    stripe_connect_http_response res;
+    stripe_connect_result r = scn_send(c, req, a, &res);
+    if (err != NULL && r == STRIPE_CONNECT_OK) err->http_status = res.status;
+    if (r == STRIPE_CONNECT_OK) r = a->parse(&res, a->out, a->context, err);
+    if (err != NULL) scn_copy_request_id(err->request_id, res.request_id, sizeof err->request_id);
+    return r;
+}
 
 SCN_PRIVATE stripe_connect_result scn_parse_token_answer(const stripe_connect_http_response *res, void *out,
                                                          const void *context, stripe_connect_error *err)
@@ -2051,37 +2155,35 @@ SCN_PRIVATE stripe_connect_result scn_parse_deauthorize_answer(const stripe_conn
                                                      (const char *)context, err);
 }
 
-/* Sends a built request once and reads the answer. */
-SCN_PRIVATE stripe_connect_result scn_call(stripe_connect_client *c, const stripe_connect_prepared_request *req,
-        size_t used, scn_answer_parser parse, void *out, const void *context, stripe_connect_error *err)
+/* The end of the blocking OAuth calls: the request built into the scratch buffer (when r is OK)
+   is sent once, with the answer in the rest of the scratch buffer; then the buffer is wiped. */
+SCN_PRIVATE stripe_connect_result scn_oauth_call(stripe_connect_client *c, stripe_connect_result r,
+        const stripe_connect_prepared_request *req, size_t used, scn_answer_parser parse, void *out,
+        const void *context, stripe_connect_error *err)
 {
-    stripe_connect_http_response res;
-    char request_id[sizeof res.request_id];
-    stripe_connect_result r = scn_send(c, req, used, &res);   /* once: a code sent twice revokes the connection */
-    scn_error_from_transport(err, r, &res);
-    if (r != STRIPE_CONNECT_OK) return r;
-    scn_copy_request_id(request_id, res.request_id, sizeof request_id);
-    r = parse(&res, out, context, err);
-    /* The string only: the bytes of request_id past its NUL were never written. */
-    if (err != NULL) scn_copy_request_id(err->request_id, request_id, sizeof err->request_id);
-    return r;
+    scn_receiver a;
+    if (r == STRIPE_CONNECT_OK) {
+        a.body = c->work + used;
+        a.body_cap = c->work_size - used;
+        a.retries = 0;                /* never: a code sent twice revokes the connection */
+        a.parse = parse;
+        a.out = out;
+        a.context = context;
+        r = scn_call(c, req, &a, err);
+    }
+    return scn_call_end(c, r);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_call(stripe_connect_client *c,
         const stripe_connect_token_params *p, stripe_connect_token *out, stripe_connect_error *err)
 {
     stripe_connect_prepared_request req;
-    size_t used;
+    size_t used = 0;
     stripe_connect_result r;
-
-    if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
     if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
-    if (c == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (!scn_client_can_call(c) || out == NULL) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_call_begin(c, err) || out == NULL) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     else r = stripe_connect_token_request_build(c, p, c->work, c->work_size, &used, &req);
-    if (r == STRIPE_CONNECT_OK) r = scn_call(c, &req, used, scn_parse_token_answer, out, NULL, err);
-    stripe_connect_wipe(c->work, c->work_size);      /* every path, whatever it wrote */
-    return r;
+    return scn_oauth_call(c, r, &req, used, scn_parse_token_answer, out, NULL, err);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_exchange_code(stripe_connect_client *c,
@@ -2109,17 +2211,11 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize(stripe_conne
         const char *stripe_user_id, stripe_connect_error *err)
 {
     stripe_connect_prepared_request req;
-    size_t used;
+    size_t used = 0;
     stripe_connect_result r;
-
-    if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
-    if (c == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (!scn_client_can_call(c)) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_call_begin(c, err)) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     else r = stripe_connect_deauthorize_request_build(c, stripe_user_id, c->work, c->work_size, &used, &req);
-    if (r == STRIPE_CONNECT_OK)
-        r = scn_call(c, &req, used, scn_parse_deauthorize_answer, NULL, stripe_user_id, err);
-    stripe_connect_wipe(c->work, c->work_size);      /* every path, whatever it wrote */
-    return r;
+    return scn_oauth_call(c, r, &req, used, scn_parse_deauthorize_answer, NULL, stripe_user_id, err);
 }
 
 /* ---- JSON lookup -----------------------------------------------------------------------------------------
@@ -2156,28 +2252,24 @@ SCN_PRIVATE int scn_segment_index(const char *segment, size_t n, size_t *index)
     return 1;
 }
 
-/* Moves from the container that token opened to its member named by segment; returns the
-   member's first token, SCN_JSON_END when there is no such member, or SCN_JSON_ERROR. */
+/* Moves from the container that token opened to its member named by segment (a key, or an index
+   into an array); returns the member's first token, SCN_JSON_END when there is no such member,
+   or SCN_JSON_ERROR. */
 SCN_PRIVATE int scn_json_enter(scn_json *j, int token, const char *segment, size_t n)
 {
-    if (token == SCN_JSON_ARRAY) {
-        size_t index = 0, position;
-        if (!scn_segment_index(segment, n, &index)) return SCN_JSON_END;
-        for (position = 0;; position++) {
+    int is_array = token == SCN_JSON_ARRAY, found;
+    size_t index = 0, position;
+    if (is_array ? !scn_segment_index(segment, n, &index) : token != SCN_JSON_OBJECT) return SCN_JSON_END;
+    for (position = 0;; position++) {
+        token = scn_json_next(j);
+        if (token == SCN_JSON_ARRAY_END || token == SCN_JSON_OBJECT_END) return SCN_JSON_END;
+        if (token == SCN_JSON_ERROR) return token;
+        if (is_array) {
+            found = position == index;
+        } else {
+            found = scn_json_key_equals(j, segment, n);
             token = scn_json_next(j);
-            if (token == SCN_JSON_ARRAY_END || token == SCN_JSON_ERROR) return token == SCN_JSON_ERROR ? token : SCN_JSON_END;
-            if (position == index) return token;
-            if (!scn_json_skip(j, token)) return SCN_JSON_ERROR;
         }
-    }
-    if (token != SCN_JSON_OBJECT) return SCN_JSON_END;
-    for (;;) {
-        int found;
-        token = scn_json_next(j);
-        if (token == SCN_JSON_OBJECT_END) return SCN_JSON_END;
-        if (token != SCN_JSON_KEY) return SCN_JSON_ERROR;
-        found = scn_json_key_equals(j, segment, n);
-        token = scn_json_next(j);
         if (found || token == SCN_JSON_ERROR) return token;
         if (!scn_json_skip(j, token)) return SCN_JSON_ERROR;
     }
@@ -2200,15 +2292,17 @@ SCN_PRIVATE stripe_connect_result scn_json_find(scn_json *j, const char *path, i
     return *token == SCN_JSON_ERROR ? STRIPE_CONNECT_ERR_MALFORMED_JSON : STRIPE_CONNECT_OK;
 }
 
-/* Reads the rest of the document: a result stands only if all of it is valid JSON. */
-SCN_PRIVATE stripe_connect_result scn_json_finish(scn_json *j, int token, stripe_connect_result r)
+/* Reads the rest of the document (the rest of the value found, if any, included): a result
+   stands only if all of it is valid JSON. The text of the value found (a string or a number) is
+   kept, so it can still be read afterwards. */
+SCN_PRIVATE stripe_connect_result scn_json_finish(scn_json *j, stripe_connect_result r)
 {
+    const char *text = j->text;
+    size_t text_len = j->text_len;
     if (r == STRIPE_CONNECT_ERR_MALFORMED_JSON) return r;
-    if (r != STRIPE_CONNECT_ERR_NOT_FOUND && !scn_json_skip(j, token)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
-    do {
-        token = scn_json_next(j);
-        if (token == SCN_JSON_ERROR) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
-    } while (token != SCN_JSON_END);
+    if (!scn_json_read_to_end(j)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    j->text = text;
+    j->text_len = text_len;
     return r;
 }
 
@@ -2216,10 +2310,8 @@ SCN_PRIVATE stripe_connect_result scn_json_finish(scn_json *j, int token, stripe
 SCN_PRIVATE int scn_json_valid(const char *text, size_t len)
 {
     scn_json j;
-    int token;
     scn_json_init(&j, text, len);
-    do token = scn_json_next(&j); while (token != SCN_JSON_END && token != SCN_JSON_ERROR);
-    return token == SCN_JSON_END;
+    return scn_json_read_to_end(&j);
 }
 
 SCN_PRIVATE int scn_path_valid(const char *path)
@@ -2231,34 +2323,38 @@ SCN_PRIVATE int scn_path_valid(const char *path)
     return 1;
 }
 
+/* The kinds of value a lookup accepts, as a set of tokens. */
+#define SCN_JSON_KIND(token) (1U << (token))
+#define SCN_JSON_BOOLEAN (SCN_JSON_KIND(SCN_JSON_TRUE) | SCN_JSON_KIND(SCN_JSON_FALSE))
+
+/* The lookup behind the json_get functions: finds path and reads the whole document. Returns OK
+   (*token is the value's first token, its text still in j), ERR_INVALID_ARGUMENT,
+   ERR_MALFORMED_JSON, ERR_NOT_FOUND, or ERR_UNEXPECTED_RESPONSE when the value's token is not
+   in the set wanted (*token tells what it is). */
 SCN_PRIVATE stripe_connect_result scn_json_lookup(scn_json *j, const char *json, size_t len, const char *path,
-                                                  int *token)
+                                                  unsigned wanted, int *token)
 {
+    stripe_connect_result r;
     if ((json == NULL && len > 0) || !scn_path_valid(path)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     scn_json_init(j, json != NULL ? json : "", len);
-    return scn_json_find(j, path, token);
+    r = scn_json_find(j, path, token);
+    r = scn_json_finish(j, r);
+    if (r == STRIPE_CONNECT_OK && !(wanted & SCN_JSON_KIND(*token))) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    return r;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_string(const char *json, size_t len,
         const char *path, char *out, size_t cap, size_t *out_len)
 {
     scn_json j;
-    stripe_connect_form w;
-    int token, has_nul = 0;
+    int token;
     stripe_connect_result r;
     if (out_len != NULL) *out_len = 0;
     if (out != NULL && cap > 0) out[0] = '\0';
     if (out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    r = scn_json_lookup(&j, json, len, path, &token);
+    r = scn_json_lookup(&j, json, len, path, SCN_JSON_KIND(SCN_JSON_STRING), &token);
     if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
-    scn_writer_init(&w, out, cap);
-    if (r == STRIPE_CONNECT_OK && token != SCN_JSON_STRING) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
-    if (r == STRIPE_CONNECT_OK) {
-        scn_json_put_string(&j, &w, &has_nul);
-        if (has_nul) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
-    }
-    r = scn_json_finish(&j, token, r);
-    if (r == STRIPE_CONNECT_OK) return scn_finish(&w, out_len);
+    if (r == STRIPE_CONNECT_OK) return scn_json_copy_string(&j, out, cap, 0, out_len);
     stripe_connect_wipe(out, cap);
     return r;
 }
@@ -2289,16 +2385,11 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_int(const char 
 {
     scn_json j;
     int token;
-    int64_t value = 0;
     stripe_connect_result r;
     if (out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     *out = 0;
-    r = scn_json_lookup(&j, json, len, path, &token);
-    if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
-    if (r == STRIPE_CONNECT_OK && (token != SCN_JSON_NUMBER || !scn_json_number_to_int64(&j, &value)))
-        r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
-    r = scn_json_finish(&j, token, r);
-    if (r == STRIPE_CONNECT_OK) *out = value;
+    r = scn_json_lookup(&j, json, len, path, SCN_JSON_KIND(SCN_JSON_NUMBER), &token);
+    if (r == STRIPE_CONNECT_OK && !scn_json_number_to_int64(&j, out)) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
     return r;
 }
 
@@ -2310,11 +2401,7 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_bool(const char
     stripe_connect_result r;
     if (out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     *out = 0;
-    r = scn_json_lookup(&j, json, len, path, &token);
-    if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
-    if (r == STRIPE_CONNECT_OK && token != SCN_JSON_TRUE && token != SCN_JSON_FALSE)
-        r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
-    r = scn_json_finish(&j, token, r);
+    r = scn_json_lookup(&j, json, len, path, SCN_JSON_BOOLEAN, &token);
     if (r == STRIPE_CONNECT_OK) *out = token == SCN_JSON_TRUE;
     return r;
 }
@@ -2322,214 +2409,55 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_bool(const char
 /* ---- The Stripe API ----------------------------------------------------------------------------------------
    A call is built once in the scratch buffer and sent up to 1 + max_retries times, byte for
    byte the same, so the idempotency key makes the retries safe. */
-#define SCN_DEFAULT_API_BASE "https://api.stripe.com"
-#define SCN_IDEMPOTENCY_KEY_MAX 255
-#define SCN_RETRY_FIRST_DELAY_MS 500UL
-#define SCN_RETRY_MAX_DELAY_MS 5000UL
 
-SCN_PRIVATE int scn_api_params_valid(const stripe_connect_client *c, const stripe_connect_api_params *p)
-{
-    const char *key = p->access_token != NULL ? p->access_token : c->secret_key;
-    int known_method = p->method != NULL && (scn_str_equal(p->method, "GET") || scn_str_equal(p->method, "POST") ||
-                                             scn_str_equal(p->method, "DELETE"));
-    return known_method && p->path != NULL && p->path[0] == '/' &&
-           scn_is_value(p->path, SCN_NO_SPACE | SCN_NO_HASH) &&
-           (p->params != NULL || p->params_len == 0) &&
-           scn_is_printable(p->params, p->params_len, SCN_NO_SPACE | SCN_NO_HASH) &&
-           scn_is_value(key, 0) && scn_is_optional_value(p->stripe_account, 0) &&
-           scn_is_optional_value(p->idempotency_key, SCN_NO_SPACE) &&
-           (p->idempotency_key == NULL || STRIPE_CONNECT_STRLEN(p->idempotency_key) <= SCN_IDEMPOTENCY_KEY_MAX) &&
-           scn_is_value(c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE, SCN_NO_SPACE) &&
-           scn_is_optional_value(c->stripe_version, 0) && scn_is_optional_value(c->app_name, SCN_NO_QUOTE) &&
-           scn_is_optional_value(c->app_version, SCN_NO_QUOTE) && scn_is_optional_value(c->app_url, SCN_NO_QUOTE);
-}
-
-/* A UUID v4 in its 36-character form, from 16 random bytes. */
-SCN_PRIVATE void scn_put_uuid4(stripe_connect_form *w, unsigned char *bytes)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t i;
-    bytes[6] = (unsigned char)((bytes[6] & 0x0f) | 0x40);   /* version 4 */
-    bytes[8] = (unsigned char)((bytes[8] & 0x3f) | 0x80);   /* variant 10xx */
-    for (i = 0; i < 16; i++) {
-        char pair[2];
-        if (i == 4 || i == 6 || i == 8 || i == 10) scn_put_char(w, '-');
-        pair[0] = hex[bytes[i] >> 4];
-        pair[1] = hex[bytes[i] & 15];
-        scn_put(w, pair, 2);
-    }
-}
-
-SCN_PRIVATE void scn_put_user_agent(stripe_connect_form *w, const stripe_connect_client *c)
-{
-    scn_put_str(w, STRIPE_CONNECT_USER_AGENT);
-    if (c->app_name != NULL) {
-        scn_put_char(w, ' ');
-        scn_put_str(w, c->app_name);
-        if (c->app_version != NULL) { scn_put_char(w, '/'); scn_put_str(w, c->app_version); }
-        if (c->app_url != NULL) { scn_put(w, " (", 2); scn_put_str(w, c->app_url); scn_put_char(w, ')'); }
-    }
-    scn_put_char(w, '\0');
-}
-
-SCN_PRIVATE void scn_put_json_member(stripe_connect_form *w, const char *name, const char *value)
-{
-    scn_put(w, ",\"", 2);
-    scn_put_str(w, name);
-    scn_put(w, "\":\"", 3);
-    scn_put_str(w, value);
-    scn_put_char(w, '"');
-}
-
-/* X-Stripe-Client-User-Agent: what the official libraries send, for Stripe's diagnostics. */
-SCN_PRIVATE void scn_put_client_user_agent(stripe_connect_form *w, const stripe_connect_client *c)
-{
-    scn_put_str(w, "{\"bindings_version\":\"" STRIPE_CONNECT_VERSION "\",\"lang\":\"c\"");
-    scn_put_json_member(w, "publisher", "stripe_connect.h");
-    if (c->app_name != NULL) {
-        scn_put_str(w, ",\"application\":{\"name\":\"");
-        scn_put_str(w, c->app_name);
-        scn_put_char(w, '"');
-        if (c->app_version != NULL) scn_put_json_member(w, "version", c->app_version);
-        if (c->app_url != NULL) scn_put_json_member(w, "url", c->app_url);
-        scn_put_char(w, '}');
-    }
-    scn_put(w, "}", 2);                                     /* with its NUL */
-}
-
-/* Offsets of the texts an API request keeps in the scratch buffer. */
-typedef struct scn_api_texts { size_t url, authorization, user_agent, client_user_agent, idempotency_key, body; } scn_api_texts;
-
-SCN_PRIVATE void scn_api_header(stripe_connect_prepared_request *out, const char *name, const char *value)
-{
-    stripe_connect_header *h = &out->headers[out->http.header_count++];
-    STRIPE_CONNECT_ASSERT(out->http.header_count <= STRIPE_CONNECT_MAX_HEADERS);
-    h->name = name;
-    h->value = value;
-}
-
-SCN_PRIVATE void scn_api_fill(const stripe_connect_client *c, const stripe_connect_api_params *p, int is_post,
-                              const scn_api_texts *at, char *buf, size_t body_len, stripe_connect_prepared_request *out)
-{
-    out->http.method = p->method;
-    out->http.url = buf + at->url;
-    out->http.headers = out->headers;
-    out->http.timeout_ms = scn_timeout(c);
-    scn_api_header(out, "Authorization", buf + at->authorization);
-    if (is_post) scn_api_header(out, "Content-Type", SCN_FORM_CONTENT_TYPE);
-    scn_api_header(out, "User-Agent", buf + at->user_agent);
-    scn_api_header(out, "X-Stripe-Client-User-Agent", buf + at->client_user_agent);
-    if (c->stripe_version != NULL) scn_api_header(out, "Stripe-Version", c->stripe_version);
-    if (p->stripe_account != NULL) scn_api_header(out, "Stripe-Account", p->stripe_account);
-    if (at->idempotency_key != at->body) scn_api_header(out, "Idempotency-Key", buf + at->idempotency_key);
-    if (is_post) {
-        out->http.body = buf + at->body;
-        out->http.body_len = body_len;
-    }
-}
-
-/* Builds the request in c->work. uuid holds 16 random bytes when a key must be generated. */
-SCN_PRIVATE stripe_connect_result scn_api_build(const stripe_connect_client *c, const stripe_connect_api_params *p,
-        unsigned char *uuid, size_t *used, stripe_connect_prepared_request *out)
-{
-    stripe_connect_form w;
-    scn_api_texts at;
-    int is_post = scn_str_equal(p->method, "POST");
-    stripe_connect_result r;
-
-    STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
-    scn_writer_init(&w, c->work, c->work_size);
-    at.url = w.len;
-    scn_put_base_and_path(&w, c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE, p->path);
-    if (!is_post && p->params_len > 0) { scn_put_char(&w, '?'); scn_put(&w, p->params, p->params_len); }
-    scn_put_char(&w, '\0');
-    at.authorization = w.len;
-    scn_put(&w, "Bearer ", 7);
-    scn_put_str(&w, p->access_token != NULL ? p->access_token : c->secret_key);
-    scn_put_char(&w, '\0');
-    at.user_agent = w.len;
-    scn_put_user_agent(&w, c);
-    at.client_user_agent = w.len;
-    scn_put_client_user_agent(&w, c);
-    at.idempotency_key = w.len;
-    if (p->idempotency_key != NULL) scn_put_str(&w, p->idempotency_key);
-    else if (uuid != NULL) scn_put_uuid4(&w, uuid);
-    if (w.len != at.idempotency_key) scn_put_char(&w, '\0');
-    at.body = w.len;
-    if (is_post && p->params_len > 0) scn_put(&w, p->params, p->params_len);
-    r = scn_finish(&w, used);
-    if (r != STRIPE_CONNECT_OK) return r;
-    scn_api_fill(c, p, is_post, &at, c->work, *used - at.body, out);
-    *used += 1;
-    return STRIPE_CONNECT_OK;
-}
-
-/* Whether an attempt's outcome is worth another try, as Stripe's own libraries decide. */
-SCN_PRIVATE int scn_api_should_retry(stripe_connect_result r, const stripe_connect_http_response *res)
-{
-    char code[16];
-    size_t n;
-    if (r == STRIPE_CONNECT_ERR_TRANSPORT || r == STRIPE_CONNECT_ERR_TIMEOUT) return 1;
-    if (r != STRIPE_CONNECT_OK || res->should_retry == 0) return 0;
-    if (res->should_retry == 1 || res->status == 409 || res->status >= 500) return 1;
-    return res->status == 429 &&
-           stripe_connect_json_get_string(res->body, res->body_len, "error.code", code, sizeof code, &n) ==
-               STRIPE_CONNECT_OK &&
-           scn_str_equal(code, "lock_timeout");
-}
-
-/* The wait before retry number attempt (1, 2, ...): 0.5 s doubling to 5 s, less up to half of
-   it at random, never below 0.5 s. Without a random source there is no jitter. */
-SCN_PRIVATE unsigned long scn_retry_delay_ms(stripe_connect_client *c, int attempt)
-{
-    unsigned long base = SCN_RETRY_FIRST_DELAY_MS, ms;
-    unsigned char jitter[2] = { 0xff, 0xff };
-    int i;
-    for (i = 1; i < attempt && base < SCN_RETRY_MAX_DELAY_MS; i++) base *= 2;
-    if (base > SCN_RETRY_MAX_DELAY_MS) base = SCN_RETRY_MAX_DELAY_MS;
-    if (c->random == NULL || c->random(c->random_user, jitter, sizeof jitter) != 0) return base;
-    ms = base / 2 + (base / 2) * (((unsigned long)jitter[0] << 8) | jitter[1]) / 65536UL;
-    return ms < SCN_RETRY_FIRST_DELAY_MS ? SCN_RETRY_FIRST_DELAY_MS : ms;
-}
-
-/* Sends the built request until it succeeds, fails for good, or the retries are spent. */
-SCN_PRIVATE stripe_connect_result scn_api_send(stripe_connect_client *c, const stripe_connect_prepared_request *req,
-        char *out, size_t cap, stripe_connect_http_response *res)
-{
-    int attempt = 0;
-    for (;;) {
-        stripe_connect_result r;
-        STRIPE_CONNECT_MEMSET(res, 0, sizeof *res);
-        res->body = out;
-        res->body_cap = cap - 1;                             /* room for the NUL */
-        res->should_retry = -1;
-        r = scn_check_transport(c->transport.perform(c->transport.user, &req->http, res), res);
-        if (attempt >= c->max_retries || c->sleep == NULL || !scn_api_should_retry(r, res)) return r;
-        attempt++;
-        c->sleep(c->sleep_user, scn_retry_delay_ms(c, attempt));
-    }
-}
-
-/* Draws the idempotency key when one is needed and builds the request. Its own frame, so the
-   prepared request and the response are all scn_api_request keeps on the stack. */
+/* Checks the call, draws the idempotency key when one is needed and builds the request in
+   c->work. Its own frame, so the prepared request is all stripe_connect_api_request keeps on
+   the stack while it sends. */
 SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_api_prepare(stripe_connect_client *c,
-        const stripe_connect_api_params *p, size_t *used, stripe_connect_prepared_request *req)
+        const stripe_connect_api_params *p, stripe_connect_prepared_request *req)
 {
     unsigned char uuid[16];
-    int needs_key = p->idempotency_key == NULL && scn_str_equal(p->method, "POST");
+    scn_request q;
+    size_t used;
     stripe_connect_result r;
-    if (needs_key && c->random == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (needs_key && c->random(c->random_user, uuid, sizeof uuid) != 0) r = STRIPE_CONNECT_ERR_RANDOM;
-    else r = scn_api_build(c, p, needs_key ? uuid : NULL, used, req);
+    STRIPE_CONNECT_MEMSET(&q, 0, sizeof q);
+    q.method = p->method;
+    q.is_post = scn_str_equal(p->method, "POST");
+    q.base = c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE;
+    q.path = p->path;
+    q.params = p->params;
+    q.params_len = p->params_len;
+    q.key = p->access_token != NULL ? p->access_token : c->secret_key;
+    q.is_api = 1;
+    q.stripe_account = p->stripe_account;
+    q.idempotency_key = p->idempotency_key;
+    if (!q.is_post && !scn_str_equal(p->method, "GET") && !scn_str_equal(p->method, "DELETE"))
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_request_valid(&q, c)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (q.is_post && q.idempotency_key == NULL) {
+        if (c->random == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+        q.uuid = uuid;
+        if (c->random(c->random_user, uuid, sizeof uuid) != 0) {
+            stripe_connect_wipe(uuid, sizeof uuid);
+            return STRIPE_CONNECT_ERR_RANDOM;
+        }
+    }
+    STRIPE_CONNECT_MEMSET(req, 0, sizeof *req);
+    scn_request_start(&q, c, c->work, c->work_size);
+    r = scn_request_finish(&q, c, &used, req);
     stripe_connect_wipe(uuid, sizeof uuid);
     return r;
 }
 
-/* The answer that arrived: a 2xx must be JSON; anything else is Stripe's error or a bare status. */
-SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_api_read_answer(const stripe_connect_http_response *res,
-                                                                   stripe_connect_error *err)
+/* The answer that arrived, in the caller's buffer: a 2xx must be JSON; anything else is Stripe's
+   error or a bare status. */
+SCN_PRIVATE stripe_connect_result scn_parse_api_answer(const stripe_connect_http_response *res, void *out_len,
+                                                       const void *context, stripe_connect_error *err)
 {
     stripe_connect_result r;
+    (void)context;
+    res->body[res->body_len] = '\0';
+    *(size_t *)out_len = res->body_len;
     if (res->status >= 200 && res->status <= 299)
         return scn_json_valid(res->body, res->body_len) ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_MALFORMED_JSON;
     /* Only ERR_OAUTH, ERR_API or ERR_HTTP_STATUS; an OAuth-style "error" string is an API error here. */
@@ -2541,47 +2469,42 @@ SCN_PRIVATE stripe_connect_result scn_api_request(stripe_connect_client *c, cons
         char *out, size_t cap, size_t *out_len, stripe_connect_error *err)
 {
     stripe_connect_prepared_request req;
-    stripe_connect_http_response res;
-    size_t used;
-    stripe_connect_result r = scn_api_prepare(c, p, &used, &req);
+    scn_receiver a;
+    stripe_connect_result r = scn_api_prepare(c, p, &req);
     if (r != STRIPE_CONNECT_OK) return r;
-    r = scn_api_send(c, &req, out, cap, &res);
-    scn_error_from_transport(err, r, &res);
-    if (r != STRIPE_CONNECT_OK) return r;
-    out[res.body_len] = '\0';
-    *out_len = res.body_len;
-    r = scn_api_read_answer(&res, err);
-    if (err != NULL) scn_copy_request_id(err->request_id, res.request_id, sizeof err->request_id);
-    return r;
+    a.body = out;
+    a.body_cap = cap - 1;                                 /* room for the NUL */
+    a.retries = c->max_retries;
+    a.parse = scn_parse_api_answer;
+    a.out = out_len;
+    a.context = NULL;
+    return scn_call(c, &req, &a, err);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_connect_client *c,
         const stripe_connect_api_params *p, char *out, size_t cap, size_t *out_len, stripe_connect_error *err)
 {
     stripe_connect_result r;
-    if (err != NULL) STRIPE_CONNECT_MEMSET(err, 0, sizeof *err);
     if (out_len != NULL) *out_len = 0;
-    if (out != NULL && cap > 0) out[0] = '\0';
-    if (c == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (!scn_client_can_call(c) || p == NULL || out == NULL || cap == 0 || out_len == NULL ||
-        !scn_api_params_valid(c, p))
+    if (!scn_call_begin(c, err) || p == NULL || p->method == NULL || out == NULL || cap == 0 || out_len == NULL)
         r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     else
         r = scn_api_request(c, p, out, cap, out_len, err);
     if (r != STRIPE_CONNECT_OK && r != STRIPE_CONNECT_ERR_API && r != STRIPE_CONNECT_ERR_HTTP_STATUS)
-        stripe_connect_wipe(out, cap);                /* no partial or unchecked body */
-    stripe_connect_wipe(c->work, c->work_size);      /* every path, whatever it wrote */
-    return r;
+        stripe_connect_wipe(out, cap);                    /* "" or nothing: no partial or unchecked body */
+    return scn_call_end(c, r);
 }
 
 /* ---- SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) ---------------------------------------------------------
    Byte-oriented, so the result does not depend on the machine's endianness; a 16-word rolling
-   message schedule keeps the stack small. */
+   message schedule keeps the stack small. A message comes as a list of pieces hashed one after
+   the other, so the webhook's "<t>.<payload>" is signed without copying it together. */
+typedef struct scn_bytes { const void *data; size_t len; } scn_bytes;
+
 typedef struct scn_sha256 {
     uint32_t state[8];
-    uint32_t bits_low, bits_high;   /* message length in bits, without 64-bit arithmetic */
     unsigned char block[64];
-    size_t used;
+    size_t used;                    /* bytes of block filled */
 } scn_sha256;
 
 static const uint32_t scn_sha256_k[64] = {
@@ -2593,6 +2516,10 @@ static const uint32_t scn_sha256_k[64] = {
     0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+static const uint32_t scn_sha256_initial[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
 };
 
 #define SCN_ROTR(x, n) ((uint32_t)(((x) >> (n)) | ((x) << (32 - (n)))))
@@ -2635,102 +2562,79 @@ SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], const unsigned char bloc
     for (i = 0; i < 8; i++) state[i] += v[i];
 }
 
-SCN_PRIVATE void scn_sha256_init(scn_sha256 *h)
+SCN_PRIVATE void scn_sha256_add_byte(scn_sha256 *h, unsigned byte)
 {
-    static const uint32_t initial[8] = {
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
-    };
-    size_t i;
-    for (i = 0; i < 8; i++) h->state[i] = initial[i];
-    h->bits_low = h->bits_high = 0;
-    h->used = 0;
-}
-
-SCN_PRIVATE void scn_sha256_update(scn_sha256 *h, const void *data, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)data;
-    while (n > 0) {
-        size_t take = 64 - h->used < n ? 64 - h->used : n;
-        uint32_t bits = (uint32_t)(take * 8);
-        STRIPE_CONNECT_MEMCPY(h->block + h->used, p, take);
-        h->used += take;
-        p += take;
-        n -= take;
-        h->bits_low += bits;
-        if (h->bits_low < bits) h->bits_high++;
-        if (h->used == 64) {
-            scn_sha256_compress(h->state, h->block);
-            h->used = 0;
-        }
+    h->block[h->used++] = (unsigned char)byte;
+    if (h->used == 64) {
+        scn_sha256_compress(h->state, h->block);
+        h->used = 0;
     }
 }
 
-SCN_PRIVATE void scn_sha256_final(scn_sha256 *h, unsigned char digest[32])
+/* SHA-256 of the count pieces one after the other. For HMAC's two hashes (pad 0x36 or 0x5c) they
+   follow one block of K ^ pad, K being the key_len bytes of key zero-padded to a block; with
+   pad 0 there is no such block. */
+SCN_PRIVATE void scn_sha256_pieces(const unsigned char *key, size_t key_len, unsigned pad, const scn_bytes *pieces,
+                                   size_t count, unsigned char digest[32])
 {
-    unsigned char length[8];
-    size_t i;
-    scn_store_be32(length, h->bits_high);
-    scn_store_be32(length + 4, h->bits_low);
-    scn_sha256_update(h, "\x80", 1);
-    while (h->used != 56) scn_sha256_update(h, "", 1);   /* "" is one NUL byte */
-    scn_sha256_update(h, length, 8);
-    for (i = 0; i < 8; i++) scn_store_be32(digest + 4 * i, h->state[i]);
-    stripe_connect_wipe(h, sizeof *h);
+    scn_sha256 h;
+    uint64_t bits = 0;
+    size_t i, k;
+    STRIPE_CONNECT_MEMCPY(h.state, scn_sha256_initial, sizeof h.state);
+    h.used = 0;
+    if (pad != 0) {
+        for (i = 0; i < 64; i++) scn_sha256_add_byte(&h, (i < key_len ? key[i] : 0u) ^ pad);
+        bits = 64 * 8;
+    }
+    for (k = 0; k < count; k++) {
+        const unsigned char *p = (const unsigned char *)pieces[k].data;
+        for (i = 0; i < pieces[k].len; i++) scn_sha256_add_byte(&h, p[i]);
+        bits += (uint64_t)pieces[k].len * 8;
+    }
+    scn_sha256_add_byte(&h, 0x80);                       /* the padding: 0x80, zeros up to 56 bytes */
+    while (h.used != 56) scn_sha256_add_byte(&h, 0);     /* of a block, the length in bits (big-endian) */
+    for (i = 0; i < 8; i++, bits <<= 8) scn_sha256_add_byte(&h, (unsigned)(bits >> 56));
+    for (i = 0; i < 8; i++) scn_store_be32(digest + 4 * i, h.state[i]);
+    stripe_connect_wipe(&h, sizeof h);
 }
 
-/* HMAC-SHA256: inner holds the keyed inner hash as data is added; outer_key the key XOR opad. */
-typedef struct scn_hmac { scn_sha256 inner; unsigned char outer_key[64]; } scn_hmac;
-
-SCN_PRIVATE void scn_hmac_init(scn_hmac *m, const unsigned char *key, size_t key_len)
+/* HMAC-SHA256 of the count pieces of text: SHA-256((K ^ opad) || SHA-256((K ^ ipad) || text)),
+   where K is the key zero-padded to a block (a key longer than a block is hashed first, and the
+   hash wiped after use). mac holds the inner hash for a moment. */
+SCN_PRIVATE void scn_hmac_sha256(const void *key, size_t key_len, const scn_bytes *text, size_t count,
+                                 unsigned char mac[32])
 {
-    unsigned char block[64];
-    size_t i;
-    STRIPE_CONNECT_MEMSET(block, 0, sizeof block);
-    if (key_len > sizeof block) {                        /* long keys are hashed first */
-        scn_sha256_init(&m->inner);
-        scn_sha256_update(&m->inner, key, key_len);
-        scn_sha256_final(&m->inner, block);
-    } else if (key_len > 0) {
-        STRIPE_CONNECT_MEMCPY(block, key, key_len);
+    unsigned char hashed_key[32];
+    scn_bytes inner;
+    if (key_len > 64) {
+        stripe_connect_sha256(key, key_len, hashed_key);
+        key = hashed_key;
+        key_len = sizeof hashed_key;
     }
-    for (i = 0; i < 64; i++) {
-        m->outer_key[i] = (unsigned char)(block[i] ^ 0x5c);
-        block[i] = (unsigned char)(block[i] ^ 0x36);
-    }
-    scn_sha256_init(&m->inner);
-    scn_sha256_update(&m->inner, block, sizeof block);
-    stripe_connect_wipe(block, sizeof block);
-}
-
-SCN_PRIVATE void scn_hmac_final(scn_hmac *m, unsigned char mac[32])
-{
-    unsigned char inner_digest[32];
-    scn_sha256_final(&m->inner, inner_digest);
-    scn_sha256_init(&m->inner);
-    scn_sha256_update(&m->inner, m->outer_key, sizeof m->outer_key);
-    scn_sha256_update(&m->inner, inner_digest, sizeof inner_digest);
-    scn_sha256_final(&m->inner, mac);
-    stripe_connect_wipe(inner_digest, sizeof inner_digest);
-    stripe_connect_wipe(m, sizeof *m);
+    scn_sha256_pieces((const unsigned char *)key, key_len, 0x36, text, count, mac);
+    inner.data = mac;
+    inner.len = 32;
+    scn_sha256_pieces((const unsigned char *)key, key_len, 0x5c, &inner, 1, mac);
+    stripe_connect_wipe(hashed_key, sizeof hashed_key);
 }
 
 STRIPE_CONNECT_API void stripe_connect_sha256(const void *data, size_t len, unsigned char digest[32])
 {
-    scn_sha256 h;
+    scn_bytes message;
     if (digest == NULL || (data == NULL && len > 0)) return;
-    scn_sha256_init(&h);
-    scn_sha256_update(&h, data, len);
-    scn_sha256_final(&h, digest);
+    message.data = data;
+    message.len = len;
+    scn_sha256_pieces(NULL, 0, 0, &message, 1, digest);
 }
 
 STRIPE_CONNECT_API void stripe_connect_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
         unsigned char mac[32])
 {
-    scn_hmac m;
+    scn_bytes text;
     if (mac == NULL || (key == NULL && key_len > 0) || (data == NULL && len > 0)) return;
-    scn_hmac_init(&m, (const unsigned char *)key, key_len);
-    scn_sha256_update(&m.inner, data, len);
-    scn_hmac_final(&m, mac);
+    text.data = data;
+    text.len = len;
+    scn_hmac_sha256(key, key_len, &text, 1, mac);
 }
 
 /* ---- Webhooks ------------------------------------------------------------------------------------------------
@@ -2739,65 +2643,39 @@ STRIPE_CONNECT_API void stripe_connect_hmac_sha256(const void *key, size_t key_l
    needs, then once more to try every v1 against the MAC. The payload is hashed once. */
 #define SCN_TIMESTAMP_DIGITS_MAX 18   /* any 18 digits fit an int64_t */
 
-/* The next "key=value" entry of a signature header at *at; returns 0 at the end, -1 on an entry
-   that is not key=value. */
-SCN_PRIVATE int scn_signature_entry(const char **at, const char **key, size_t *key_len,
-                                    const char **value, size_t *value_len)
+/* Finds the next entry with the key wanted in a signature header, from *at, and moves *at past
+   it. Returns 1 (its value in *value and *value_len), 0 at the end, or -1 on an entry that is
+   not key=value. */
+SCN_PRIVATE int scn_signature_next(const char **at, const char *wanted, const char **value, size_t *value_len)
 {
-    const char *s = *at;
-    if (*s == '\0') return 0;
-    *key = s;
-    while (*s != '\0' && *s != '=' && *s != ',') s++;
-    *key_len = (size_t)(s - *key);
-    if (*s != '=' || *key_len == 0) return -1;
-    *value = ++s;
-    while (*s != '\0' && *s != ',') s++;
-    *value_len = (size_t)(s - *value);
-    if (*value_len == 0 || (*s == ',' && s[1] == '\0')) return -1;
-    *at = *s == ',' ? s + 1 : s;
-    return 1;
-}
-
-SCN_PRIVATE int scn_span_is(const char *s, size_t n, const char *word)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (word[i] != s[i]) return 0;
-    return word[n] == '\0';
-}
-
-/* Finds the one timestamp and checks the shape. Returns 1 when the header can be used. */
-SCN_PRIVATE int scn_signature_timestamp(const char *header, const char **t, size_t *t_len, int64_t *seconds)
-{
-    const char *key, *value;
-    size_t key_len, value_len, i;
-    int entry, timestamps = 0, signatures = 0;
-    while ((entry = scn_signature_entry(&header, &key, &key_len, &value, &value_len)) > 0) {
-        if (scn_span_is(key, key_len, "v1")) signatures++;
-        if (!scn_span_is(key, key_len, "t")) continue;
-        if (++timestamps > 1 || value_len > SCN_TIMESTAMP_DIGITS_MAX) return 0;
-        *seconds = 0;
-        for (i = 0; i < value_len; i++) {
-            if (value[i] < '0' || value[i] > '9') return 0;
-            *seconds = *seconds * 10 + (value[i] - '0');
+    while (**at != '\0') {
+        const char *key = *at, *end = key, *equals = NULL;
+        size_t i;
+        for (; *end != '\0' && *end != ','; end++)
+            if (*end == '=' && equals == NULL) equals = end;
+        if (equals == NULL || equals == key || end == equals + 1 || (*end == ',' && end[1] == '\0')) return -1;
+        *at = end + (*end == ',');
+        for (i = 0; wanted[i] != '\0' && key[i] == wanted[i]; i++) {}
+        if (wanted[i] == '\0' && key[i] == '=') {
+            *value = equals + 1;
+            *value_len = (size_t)(end - *value);
+            return 1;
         }
-        *t = value;
-        *t_len = value_len;
     }
-    return entry == 0 && timestamps == 1 && signatures > 0;
+    return 0;
 }
 
 /* 1 when hex (64 digits, either case) spells mac; the comparison takes the same time wherever
    they differ. */
 SCN_PRIVATE int scn_hex_matches(const char *hex, size_t len, const unsigned char mac[32])
 {
-    unsigned char diff = 0;
+    unsigned diff = 0;
     size_t i;
     if (len != 64) return 0;
-    for (i = 0; i < 32; i++) {
-        int high = scn_hex_value((unsigned char)hex[2 * i]), low = scn_hex_value((unsigned char)hex[2 * i + 1]);
-        if (high < 0 || low < 0) return 0;
-        diff = (unsigned char)(diff | (mac[i] ^ (unsigned)(high * 16 + low)));
+    for (i = 0; i < 64; i++) {
+        int digit = scn_hex_value((unsigned char)hex[i]);
+        if (digit < 0) return 0;
+        diff |= ((unsigned)mac[i / 2] >> (i % 2 ? 0 : 4) ^ (unsigned)digit) & 15;   /* mac's nibble i */
     }
     return diff == 0;
 }
@@ -2811,64 +2689,75 @@ SCN_PRIVATE int scn_within_tolerance(int64_t t, int64_t now, long tolerance_seco
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_verify(const char *payload, size_t payload_len,
         const char *signature_header, const char *endpoint_secret, long tolerance_seconds, int64_t now_unix)
 {
-    scn_hmac m;
+    scn_bytes text[3];   /* the signed text: "<t>.<payload>" */
     unsigned char mac[32];
-    const char *t = NULL, *at, *key, *value;
-    size_t t_len = 0, key_len, value_len;
+    const char *t, *at = signature_header, *value;
+    size_t t_len, value_len, i;
     int64_t seconds = 0;
     int matched = 0;
 
     if ((payload == NULL && payload_len > 0) || signature_header == NULL || endpoint_secret == NULL ||
         tolerance_seconds < 0)
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (!scn_signature_timestamp(signature_header, &t, &t_len, &seconds)) return STRIPE_CONNECT_ERR_SIGNATURE;
+    /* Exactly one t, every entry key=value: the first t, then no other up to the end. */
+    if (scn_signature_next(&at, "t", &t, &t_len) <= 0 || scn_signature_next(&at, "t", &value, &value_len) != 0 ||
+        t_len > SCN_TIMESTAMP_DIGITS_MAX)
+        return STRIPE_CONNECT_ERR_SIGNATURE;
+    for (i = 0; i < t_len; i++) {
+        if (t[i] < '0' || t[i] > '9') return STRIPE_CONNECT_ERR_SIGNATURE;
+        seconds = seconds * 10 + (t[i] - '0');
+    }
 
-    scn_hmac_init(&m, (const unsigned char *)endpoint_secret, STRIPE_CONNECT_STRLEN(endpoint_secret));
-    scn_sha256_update(&m.inner, t, t_len);
-    scn_sha256_update(&m.inner, ".", 1);
-    scn_sha256_update(&m.inner, payload != NULL ? payload : "", payload_len);
-    scn_hmac_final(&m, mac);
+    text[0].data = t;
+    text[0].len = t_len;
+    text[1].data = ".";
+    text[1].len = 1;
+    text[2].data = payload;
+    text[2].len = payload_len;
+    scn_hmac_sha256(endpoint_secret, STRIPE_CONNECT_STRLEN(endpoint_secret), text, 3, mac);
 
     at = signature_header;
-    while (scn_signature_entry(&at, &key, &key_len, &value, &value_len) > 0)
-        if (scn_span_is(key, key_len, "v1")) matched |= scn_hex_matches(value, value_len, mac);   /* tries all */
+    while (scn_signature_next(&at, "v1", &value, &value_len) > 0)   /* tries every one */
+        matched |= scn_hex_matches(value, value_len, mac);
     stripe_connect_wipe(mac, sizeof mac);
     if (!matched || !scn_within_tolerance(seconds, now_unix, tolerance_seconds)) return STRIPE_CONNECT_ERR_SIGNATURE;
     return STRIPE_CONNECT_OK;
 }
 
-/* 1 when the value at path is null (the document is known to be valid JSON). */
-SCN_PRIVATE int scn_json_is_null(const char *json, size_t len, const char *path)
+/* The fields of an event, each read by its path; account and data.object.id may be absent. */
+#define SCN_EVENT_FIELD(path, member, required) { path, offsetof(stripe_connect_webhook_event, member), \
+        SCN_MEMBER_SIZE(stripe_connect_webhook_event, member), SCN_FIELD_STRING, required }
+static const scn_field scn_event_fields[] = {
+    SCN_EVENT_FIELD("id", id, 1), SCN_EVENT_FIELD("type", type, 1), SCN_EVENT_FIELD("account", account, 0),
+    SCN_EVENT_FIELD("data.object.id", object_id, 0)
+};
+#undef SCN_EVENT_FIELD
+
+/* Copies the string at f's path into the event; an optional one may be absent or null (as in
+   the token parser): "". */
+SCN_PRIVATE stripe_connect_result scn_event_field(const char *payload, size_t len, const scn_field *f, char *event)
 {
     scn_json j;
     int token;
-    return scn_json_lookup(&j, json, len, path, &token) == STRIPE_CONNECT_OK && token == SCN_JSON_NULL;
-}
-
-/* Copies a string at path; an optional one may be absent or null (as in the token parser): "". */
-SCN_PRIVATE stripe_connect_result scn_event_field(const char *payload, size_t len, const char *path, char *out,
-                                                  size_t cap, int required)
-{
     size_t n;
-    stripe_connect_result r = stripe_connect_json_get_string(payload, len, path, out, cap, &n);
-    if (!required && (r == STRIPE_CONNECT_ERR_NOT_FOUND ||
-                      (r == STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE && scn_json_is_null(payload, len, path))))
+    stripe_connect_result r = scn_json_lookup(&j, payload, len, f->name, SCN_JSON_KIND(SCN_JSON_STRING), &token);
+    if (!f->required && (r == STRIPE_CONNECT_ERR_NOT_FOUND ||
+                         (r == STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE && token == SCN_JSON_NULL)))
         return STRIPE_CONNECT_OK;
-    if (r == STRIPE_CONNECT_ERR_NOT_FOUND || r == STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL) return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
-    return r;
+    if (r == STRIPE_CONNECT_OK) r = scn_json_copy_string(&j, event + f->offset, f->size, 0, &n);
+    if (r == STRIPE_CONNECT_OK || r == STRIPE_CONNECT_ERR_MALFORMED_JSON) return r;
+    return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;      /* missing, of another type, too long, with NUL */
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_event_read(const char *payload, size_t len,
         stripe_connect_webhook_event *out)
 {
-    stripe_connect_result r;
+    stripe_connect_result r = STRIPE_CONNECT_OK;
+    size_t i;
     if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
     if (out == NULL || (payload == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    r = scn_event_field(payload, len, "id", out->id, sizeof out->id, 1);
-    if (r == STRIPE_CONNECT_OK) r = scn_event_field(payload, len, "type", out->type, sizeof out->type, 1);
-    if (r == STRIPE_CONNECT_OK) r = scn_event_field(payload, len, "account", out->account, sizeof out->account, 0);
-    if (r == STRIPE_CONNECT_OK)
-        r = scn_event_field(payload, len, "data.object.id", out->object_id, sizeof out->object_id, 0);
+    for (i = 0; r == STRIPE_CONNECT_OK && i < sizeof scn_event_fields / sizeof scn_event_fields[0]; i++)
+        r = scn_event_field(payload, len, &scn_event_fields[i], (char *)out);
     if (r != STRIPE_CONNECT_OK) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
     return r;
 }
@@ -2894,6 +2783,9 @@ REVISION HISTORY
    - stripe_connect_token_call / stripe_connect_token_params: the general /oauth/token call that
      carries assert_capabilities[]; stripe_connect_*_request_build and
      stripe_connect_parse_deauthorize_response complete the sans-I/O pairs.
+   - No X-Stripe-Client-User-Agent header: the official libraries send it for Stripe's
+     diagnostics only, and its JSON cost about 300 bytes of code, which matters on the devices
+     this file serves. app_name, app_version and app_url still go in the User-Agent of API calls.
 
 LICENCE
    This software is available under two licences; choose whichever you prefer.

@@ -189,9 +189,6 @@ def check_headers(entry, credential, run):
     check(str(headers.get("user-agent", "")).startswith("stripe-connect-c/"), "User-Agent" + where)
     if entry["method"] == "POST":
         check(headers.get("content-type") == "application/x-www-form-urlencoded", "Content-Type" + where)
-    if "x-stripe-client-user-agent" in headers:
-        check(isinstance(json.loads(headers["x-stripe-client-user-agent"]), dict),
-              "X-Stripe-Client-User-Agent is not a JSON object" + where)
     check(entry["query"] == {} or entry["method"] == "GET", "a POST with a query string" + where)
 
 

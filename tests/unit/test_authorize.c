@@ -362,6 +362,36 @@ static void test_authorize_url_invalid_arguments(void)
     }
 }
 
+/* The entries are checked as the URL is written, so a refusal comes after some of it is out:
+   none of it may be left behind. */
+static void test_authorize_url_invalid_arguments_leave_nothing_written(void)
+{
+    char out[512];
+    size_t i, j, out_len;
+    int leftover;
+    stripe_connect_client c;
+
+    for (i = 0; i < sizeof invalid_rows / sizeof invalid_rows[0]; i++) {
+        const invalid_row *row = &invalid_rows[i];
+        char name[160];
+        strcpy(name, row->name);
+        strcat(name, ": out \"\", out_len 0, no part of the URL left");
+        test_begin(name);
+        c = client_with(row->client_id, NULL);
+        memset(out, 'x', sizeof out);
+        out_len = 99999;
+        CHECK_INT(stripe_connect_authorize_url(&c, row->p, out, sizeof out, &out_len),
+                  STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+        CHECK_INT(out[0], '\0');
+        CHECK_INT(out_len, 0);
+        leftover = 0;
+        for (j = 0; j < sizeof out; j++)
+            if (out[j] != '\0' && out[j] != 'x') leftover = 1;
+        CHECK_INT(leftover, 0);
+        test_end();
+    }
+}
+
 /* connect_base goes into the URL as it is: it must be printable and hold no space. */
 typedef struct bad_base_row { const char *name; const char *connect_base; } bad_base_row;
 
@@ -483,6 +513,7 @@ void suite_authorize(void)
     RUN(authorize_url_encodes_the_client_id);
     test_each_stripe_user_field_alone();
     test_authorize_url_invalid_arguments();
+    test_authorize_url_invalid_arguments_leave_nothing_written();
     test_authorize_url_bad_connect_base();
     RUN(authorize_url_with_client_null_is_invalid_argument);
     RUN(authorize_url_with_out_len_null_is_invalid_argument);

@@ -235,6 +235,30 @@ static void percent_decode_refuses_null_arguments(void)
               STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
 }
 
+/* A refused call leaves nothing behind: out holds "" and *out_len is 0, as for every function
+   that writes text. */
+static void percent_coding_refused_leaves_out_empty_and_out_len_0(void)
+{
+    char out[16];
+    size_t out_len;
+    memset(out, 'x', sizeof out);
+    out_len = 99999;
+    CHECK_INT(stripe_connect_percent_encode(NULL, 3, out, sizeof out, &out_len), STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    CHECK_INT(out[0], '\0');
+    CHECK_INT(out_len, 0);
+    memset(out, 'x', sizeof out);
+    out_len = 99999;
+    CHECK_INT(stripe_connect_percent_decode(NULL, 3, out, sizeof out, &out_len), STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    CHECK_INT(out[0], '\0');
+    CHECK_INT(out_len, 0);
+    memset(out, 'x', sizeof out);
+    out_len = 99999;
+    CHECK_INT(stripe_connect_percent_decode("ab%zz", 5, out, sizeof out, &out_len),
+              STRIPE_CONNECT_ERR_INVALID_ARGUMENT);
+    CHECK_INT(out[0], '\0');
+    CHECK_INT(out_len, 0);
+}
+
 static void test_percent_decode_buffer_rules(void)
 {
     static const byte_input with_nul = { "a%00b", 5 };
@@ -452,6 +476,7 @@ void suite_encoding(void)
     test_percent_decode_refuses_bad_escapes();
     RUN(percent_decode_reads_only_in_len_bytes);
     RUN(percent_decode_refuses_null_arguments);
+    RUN(percent_coding_refused_leaves_out_empty_and_out_len_0);
     test_percent_decode_buffer_rules();
 
     RUN(percent_encode_then_decode_gives_back_all_256_byte_values);

@@ -790,6 +790,21 @@ static void test_event_read_optional_fields_null(void)
     CHECK(all_zero(&event, sizeof event));
 }
 
+/* A path through a value that is not an object finds nothing: data, or data.object, of another
+   type leaves object_id "" as when absent. A field given twice: the first one counts, as in the
+   JSON lookup. */
+static void test_event_read_other_shapes_and_repeated_fields(void)
+{
+    stripe_connect_webhook_event event;
+    CHECK_RESULT(read_event(S("{\"id\":\"evt_1\",\"type\":\"t\",\"data\":5}"), &event), OK);
+    CHECK_FIELD(event.object_id, "");
+    CHECK_RESULT(read_event(S("{\"id\":\"evt_1\",\"type\":\"t\",\"data\":{\"object\":[\"id\"]}}"), &event), OK);
+    CHECK_FIELD(event.object_id, "");
+    CHECK_RESULT(read_event(S("{\"id\":\"evt_1\",\"type\":\"t\",\"id\":\"evt_2\",\"type\":7}"), &event), OK);
+    CHECK_FIELD(event.id, "evt_1");
+    CHECK_FIELD(event.type, "t");
+}
+
 /* Every error: the result, and *out zeroed whatever it held. */
 static void test_event_read_errors(void)
 {
@@ -929,6 +944,7 @@ void suite_webhook(void)
     RUN(test_event_read_pretty_printed_and_escaped);
     RUN(test_event_read_optional_fields_absent);
     RUN(test_event_read_optional_fields_null);
+    RUN(test_event_read_other_shapes_and_repeated_fields);
     test_event_read_errors();
     test_event_read_field_lengths();
     RUN(test_event_read_invalid_arguments);
