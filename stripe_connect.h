@@ -943,12 +943,6 @@ SCN_PRIVATE int scn_is_value(const char *s, unsigned forbidden)
     return s != NULL && s[0] != '\0' && scn_is_printable(s, STRIPE_CONNECT_STRLEN(s), forbidden);
 }
 
-/* A value that may be NULL (not sent), else as scn_is_value. */
-SCN_PRIVATE int scn_is_optional_value(const char *s, unsigned forbidden)
-{
-    return s == NULL || scn_is_value(s, forbidden);
-}
-
 SCN_PRIVATE SCN_NOINLINE const char *scn_connect_base(const stripe_connect_client *c)
 {
     return c->connect_base != NULL ? c->connect_base : SCN_DEFAULT_CONNECT_BASE;
@@ -1789,11 +1783,10 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_respon
 }
 
 /* ---- Requests --------------------------------------------------------------------------------------------
-   One builder for every request to Stripe: the OAuth endpoints (each with one builder shared by
-   its blocking call and its sans-I/O pair) and the API call. The texts a request needs are
-   written one after the other into the caller's buffer, each ended by a NUL: the URL,
-   "Bearer <key>", the API call's User-Agent and Idempotency-Key, then the body. The headers point
-   at them and at the client's strings. */
+   One builder for every request to Stripe: the OAuth endpoints (one builder for both, shared by
+   the blocking calls and their sans-I/O pairs) and the API call. The request is written into the
+   caller's buffer as texts one after the other, each ended by a NUL: the URL, the value of each
+   header sent, in the headers' order, then the body. */
 #define SCN_DEFAULT_API_BASE "https://api.stripe.com"
 #define SCN_IDEMPOTENCY_KEY_MAX 255
 
@@ -1811,36 +1804,55 @@ typedef struct scn_request {
     const char *idempotency_key;            /* NULL: none, unless uuid is set */
     unsigned char *uuid;                    /* 16 random bytes for a generated idempotency key */
     size_t body_at;                         /* where the body starts in the buffer */
+    unsigned headers;                       /* bit i: header i of scn_header_names is sent */
 } scn_request;
+
+/* The headers a request may send, in the order they are sent. */
+static const char *const scn_header_names[] = {
+    "Authorization", "Content-Type", "User-Agent", "Stripe-Version", "Stripe-Account", "Idempotency-Key"
+};
+enum { SCN_AUTHORIZATION, SCN_CONTENT_TYPE, SCN_USER_AGENT, SCN_STRIPE_VERSION, SCN_STRIPE_ACCOUNT,
+       SCN_IDEMPOTENCY_KEY, SCN_HEADER_COUNT };
 
 /* Everything a request would send from the client and the caller must be printable, so that it
    cannot end a header or the URL (see "Checks on the client's strings"); the app's strings must
    not hold '"' or '\\' either, which would end or escape part of the User-Agent. */
 SCN_PRIVATE int scn_request_valid(const scn_request *q, const stripe_connect_client *c)
 {
-    return scn_is_value(q->key, 0) && scn_is_value(q->base, SCN_NO_SPACE) &&
-           scn_is_value(q->path, SCN_NO_SPACE | SCN_NO_HASH) && q->path[0] == '/' &&
-           (q->params != NULL || q->params_len == 0) &&
+    /* What each text must not hold. The first three must be set; the others may be NULL (not
+       sent), and the app's three only API calls send. */
+    static const unsigned char forbidden[] = {
+        0, SCN_NO_SPACE, SCN_NO_SPACE | SCN_NO_HASH,      /* the key, the base URL, the path */
+        0, 0, SCN_NO_SPACE,                               /* Stripe-Version, Stripe-Account, Idempotency-Key */
+        SCN_NO_QUOTE, SCN_NO_QUOTE, SCN_NO_QUOTE          /* app_name, app_version, app_url */
+    };
+    const char *texts[sizeof forbidden];
+    size_t i;
+    texts[0] = q->key;
+    texts[1] = q->base;
+    texts[2] = q->path;
+    texts[3] = c->stripe_version;
+    texts[4] = q->stripe_account;
+    texts[5] = q->idempotency_key;
+    texts[6] = c->app_name;
+    texts[7] = c->app_version;
+    texts[8] = c->app_url;
+    for (i = 0; i < (q->is_api ? sizeof forbidden : sizeof forbidden - 3); i++)
+        if ((i < 3 || texts[i] != NULL) && !scn_is_value(texts[i], forbidden[i])) return 0;
+    return q->path[0] == '/' && (q->params != NULL || q->params_len == 0) &&
            scn_is_printable(q->params, q->params_len, SCN_NO_SPACE | SCN_NO_HASH) &&
-           scn_is_optional_value(c->stripe_version, 0) && scn_is_optional_value(q->stripe_account, 0) &&
-           scn_is_optional_value(q->idempotency_key, SCN_NO_SPACE) &&
-           (q->idempotency_key == NULL || STRIPE_CONNECT_STRLEN(q->idempotency_key) <= SCN_IDEMPOTENCY_KEY_MAX) &&
-           (!q->is_api || (scn_is_optional_value(c->app_name, SCN_NO_QUOTE) &&
-                           scn_is_optional_value(c->app_version, SCN_NO_QUOTE) &&
-                           scn_is_optional_value(c->app_url, SCN_NO_QUOTE)));
+           (q->idempotency_key == NULL || STRIPE_CONNECT_STRLEN(q->idempotency_key) <= SCN_IDEMPOTENCY_KEY_MAX);
 }
 
-/* "stripe-connect-c/<version>", then " <app_name>[/<app_version>][ (<app_url>)]" when set. */
-SCN_PRIVATE void scn_put_user_agent(stripe_connect_form *w, const stripe_connect_client *c)
+/* What an API call adds to the User-Agent: " <app_name>[/<app_version>][ (<app_url>)]" when set. */
+SCN_PRIVATE void scn_put_app(stripe_connect_form *w, const stripe_connect_client *c)
 {
-    scn_put_str(w, STRIPE_CONNECT_USER_AGENT);
     if (c->app_name != NULL) {
         scn_put_char(w, ' ');
         scn_put_str(w, c->app_name);
         if (c->app_version != NULL) { scn_put_char(w, '/'); scn_put_str(w, c->app_version); }
         if (c->app_url != NULL) { scn_put(w, " (", 2); scn_put_str(w, c->app_url); scn_put_char(w, ')'); }
     }
-    scn_put_char(w, '\0');
 }
 
 /* A UUID v4 in its 36-character form, from 16 random bytes. */
@@ -1851,16 +1863,23 @@ SCN_PRIVATE void scn_put_uuid4(stripe_connect_form *w, unsigned char *bytes)
     bytes[6] = (unsigned char)((bytes[6] & 0x0f) | 0x40);   /* version 4 */
     bytes[8] = (unsigned char)((bytes[8] & 0x3f) | 0x80);   /* variant 10xx */
     for (i = 0; i < 16; i++) {
-        char pair[2];
         if (i == 4 || i == 6 || i == 8 || i == 10) scn_put_char(w, '-');
-        pair[0] = hex[bytes[i] >> 4];
-        pair[1] = hex[bytes[i] & 15];
-        scn_put(w, pair, 2);
+        scn_put_char(w, hex[bytes[i] >> 4]);
+        scn_put_char(w, hex[bytes[i] & 15]);
     }
 }
 
-/* Writes the texts before the body into buf, then the API call's body; an OAuth builder then
-   writes its form. */
+/* Ends the value of a header with s, which sends that header; a NULL s sends none. */
+SCN_PRIVATE SCN_NOINLINE void scn_put_header_value(scn_request *q, unsigned header, const char *s)
+{
+    if (s == NULL) return;
+    scn_put_str(&q->w, s);
+    scn_put_char(&q->w, '\0');
+    q->headers |= 1u << header;
+}
+
+/* Writes the URL and the headers' values into buf, then the API call's body; an OAuth builder
+   then writes its form. */
 SCN_PRIVATE void scn_request_start(scn_request *q, const stripe_connect_client *c, char *buf, size_t cap)
 {
     stripe_connect_form *w = &q->w;
@@ -1868,13 +1887,15 @@ SCN_PRIVATE void scn_request_start(scn_request *q, const stripe_connect_client *
     scn_put_base_and_path(w, q->base, q->path);
     if (!q->is_post && q->params_len > 0) { scn_put_char(w, '?'); scn_put(w, q->params, q->params_len); }
     scn_put_char(w, '\0');
-    if (!q->key_in_body) { scn_put(w, "Bearer ", 7); scn_put_str(w, q->key); scn_put_char(w, '\0'); }
-    if (q->is_api) scn_put_user_agent(w, c);
-    if (q->idempotency_key != NULL || q->uuid != NULL) {
-        if (q->idempotency_key != NULL) scn_put_str(w, q->idempotency_key);
-        else scn_put_uuid4(w, q->uuid);
-        scn_put_char(w, '\0');
-    }
+    if (!q->key_in_body) { scn_put(w, "Bearer ", 7); scn_put_header_value(q, SCN_AUTHORIZATION, q->key); }
+    if (q->is_post) scn_put_header_value(q, SCN_CONTENT_TYPE, SCN_FORM_CONTENT_TYPE);
+    scn_put_str(w, STRIPE_CONNECT_USER_AGENT);
+    if (q->is_api) scn_put_app(w, c);
+    scn_put_header_value(q, SCN_USER_AGENT, "");
+    scn_put_header_value(q, SCN_STRIPE_VERSION, c->stripe_version);
+    scn_put_header_value(q, SCN_STRIPE_ACCOUNT, q->stripe_account);
+    if (q->uuid != NULL) scn_put_uuid4(w, q->uuid);
+    scn_put_header_value(q, SCN_IDEMPOTENCY_KEY, q->uuid != NULL ? "" : q->idempotency_key);
     q->body_at = w->len;
     if (q->is_post) scn_put(w, q->params, q->params_len);
 }
@@ -1885,34 +1906,23 @@ SCN_PRIVATE const char *scn_next_text(const char *s)
     return s + STRIPE_CONNECT_STRLEN(s) + 1;
 }
 
-/* Ends the body and fills the prepared request (zeroed by the caller): its headers in this order,
-   each when it is sent, point at the texts scn_request_start wrote, which follow one another.
-   *out_len is the bytes of the buffer used (or needed: then the buffer is wiped). */
+/* Ends the body and fills the prepared request (zeroed by the caller): its URL, headers and
+   body point at the texts scn_request_start wrote. *out_len is the bytes of the buffer used (or
+   needed: then the buffer is wiped). */
 SCN_PRIVATE stripe_connect_result scn_request_finish(scn_request *q, const stripe_connect_client *c,
         size_t *out_len, stripe_connect_prepared_request *out)
 {
-    static const char *const names[] = {
-        "Authorization", "Content-Type", "User-Agent", "Stripe-Version", "Stripe-Account", "Idempotency-Key"
-    };
-    const char *values[sizeof names / sizeof names[0]];
     const char *text;
     size_t used, i, n = 0;
     stripe_connect_result r = scn_finish(&q->w, &used);
-    *out_len = used + 1;                                  /* with the body's NUL */
+    *out_len = r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT ? 0 : used + 1;    /* with the body's NUL */
     if (r != STRIPE_CONNECT_OK) return r;
-    text = scn_next_text(q->w.buf);                       /* after the URL */
-    values[0] = q->key_in_body ? NULL : text;
-    if (!q->key_in_body) text = scn_next_text(text);
-    values[1] = q->is_post ? SCN_FORM_CONTENT_TYPE : NULL;
-    values[2] = q->is_api ? text : STRIPE_CONNECT_USER_AGENT;
-    if (q->is_api) text = scn_next_text(text);
-    values[3] = c->stripe_version;
-    values[4] = q->stripe_account;
-    values[5] = q->idempotency_key != NULL || q->uuid != NULL ? text : NULL;
-    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (values[i] == NULL) continue;
-        out->headers[n].name = names[i];
-        out->headers[n].value = values[i];
+    text = q->w.buf;                                      /* the URL */
+    for (i = 0; i < SCN_HEADER_COUNT; i++) {
+        if (!((q->headers >> i) & 1u)) continue;
+        text = scn_next_text(text);
+        out->headers[n].name = scn_header_names[i];
+        out->headers[n].value = text;
         n++;
     }
     out->http.method = q->method;
@@ -1933,7 +1943,6 @@ SCN_PRIVATE stripe_connect_result scn_request_finish(scn_request *q, const strip
 SCN_PRIVATE int scn_token_params_valid(const stripe_connect_token_params *p, const char **grant_key,
                                        const char **grant_value)
 {
-    size_t i;
     if (p->grant_type == NULL) return 0;
     if (scn_str_equal(p->grant_type, "authorization_code")) {
         *grant_key = "code";
@@ -1945,71 +1954,77 @@ SCN_PRIVATE int scn_token_params_valid(const stripe_connect_token_params *p, con
         return 0;
     }
     if (*grant_value == NULL || (*grant_value)[0] == '\0') return 0;
-    if (p->assert_capabilities_count > 0 && p->assert_capabilities == NULL) return 0;
+    /* a NULL capability is refused by the writer (scn_put_indexed_pair) */
+    return p->assert_capabilities_count == 0 || p->assert_capabilities != NULL;
+}
+
+/* The /oauth/token form but its client_secret. A p that is not a token request is refused through
+   the writer, like a NULL value: scn_finish then reports ERR_INVALID_ARGUMENT. */
+SCN_PRIVATE void scn_put_token_form(scn_request *q, const stripe_connect_token_params *p)
+{
+    const char *grant_key = NULL, *grant_value = NULL;
+    size_t i;
+    if (p == NULL || !scn_token_params_valid(p, &grant_key, &grant_value)) {
+        q->w.invalid_argument = 1;
+        return;
+    }
+    scn_put_pair(&q->w, q->body_at, "grant_type", p->grant_type);
+    scn_put_pair(&q->w, q->body_at, grant_key, grant_value);
+    scn_put_pair_if_set(&q->w, q->body_at, "scope", p->scope);
     for (i = 0; i < p->assert_capabilities_count; i++)
-        if (p->assert_capabilities[i] == NULL) return 0;
-    return 1;
+        scn_put_indexed_pair(&q->w, q->body_at, "assert_capabilities", i, p->assert_capabilities[i]);
 }
 
-/* The arguments every OAuth builder takes; out is zeroed and *out_len is 0 whatever they are. */
-SCN_PRIVATE int scn_build_arguments_valid(const stripe_connect_client *c, const char *buf, size_t cap,
-                                          size_t *out_len, stripe_connect_prepared_request *out)
+/* The /oauth/deauthorize form; an id missing or empty is refused through the writer. */
+SCN_PRIVATE void scn_put_deauthorize_form(scn_request *q, const stripe_connect_client *c, const char *stripe_user_id)
 {
-    if (out_len != NULL) *out_len = 0;
+    if (stripe_user_id == NULL || stripe_user_id[0] == '\0' || c->client_id == NULL || c->client_id[0] == '\0')
+        q->w.invalid_argument = 1;
+    scn_put_pair(&q->w, q->body_at, "client_id", c->client_id);
+    scn_put_pair(&q->w, q->body_at, "stripe_user_id", stripe_user_id);
+}
+
+/* The two OAuth requests, POSTs to connect_base: /oauth/token with p's form or, when deauthorize,
+   /oauth/deauthorize with the client's id and stripe_user_id. The secret key goes in
+   Authorization, or in the token form when the client asks (never for deauthorize). out is zeroed
+   and *out_len is 0 whatever the arguments. One function serves the sans-I/O builders and the
+   blocking calls. */
+SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_oauth_build(const stripe_connect_client *c, int deauthorize,
+        const stripe_connect_token_params *p, const char *stripe_user_id, char *buf, size_t cap, size_t *out_len,
+        stripe_connect_prepared_request *out)
+{
+    scn_request q;
+    STRIPE_CONNECT_MEMSET(&q, 0, sizeof q);
     if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
-    return c != NULL && out_len != NULL && out != NULL && (buf != NULL || cap == 0);
-}
-
-/* Starts a POST to connect_base + path with the secret key in Authorization, or in the body when
-   key_in_body. 0 when the client's strings would not make a valid request: nothing written.
-   Not inlined: one copy for both OAuth builders. */
-SCN_PRIVATE SCN_NOINLINE int scn_oauth_start(scn_request *q, const stripe_connect_client *c, const char *path, int key_in_body,
-                                char *buf, size_t cap)
-{
-    STRIPE_CONNECT_MEMSET(q, 0, sizeof *q);
-    q->method = "POST";
-    q->is_post = 1;
-    q->base = scn_connect_base(c);
-    q->path = path;
-    q->key = c->secret_key;
-    q->key_in_body = key_in_body;
-    if (!scn_request_valid(q, c)) return 0;
-    scn_request_start(q, c, buf, cap);
-    return 1;
+    if (out_len != NULL) *out_len = 0;
+    if (c == NULL || out_len == NULL || out == NULL || (buf == NULL && cap != 0))
+        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    q.method = "POST";
+    q.is_post = 1;
+    q.base = scn_connect_base(c);
+    q.path = deauthorize ? "/oauth/deauthorize" : "/oauth/token";
+    q.key = c->secret_key;
+    q.key_in_body = !deauthorize && c->secret_in_body;
+    if (!scn_request_valid(&q, c)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_request_start(&q, c, buf, cap);
+    if (deauthorize) scn_put_deauthorize_form(&q, c, stripe_user_id);
+    else scn_put_token_form(&q, p);
+    if (q.key_in_body) scn_put_pair(&q.w, q.body_at, "client_secret", c->secret_key);
+    return scn_request_finish(&q, c, out_len, out);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_request_build(const stripe_connect_client *c,
         const stripe_connect_token_params *p, char *buf, size_t cap, size_t *out_len,
         stripe_connect_prepared_request *out)
 {
-    scn_request q;
-    size_t i;
-    const char *grant_key = NULL, *grant_value = NULL;
-    if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || p == NULL ||
-        !scn_token_params_valid(p, &grant_key, &grant_value) ||
-        !scn_oauth_start(&q, c, "/oauth/token", c->secret_in_body, buf, cap))
-        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_put_pair(&q.w, q.body_at, "grant_type", p->grant_type);
-    scn_put_pair(&q.w, q.body_at, grant_key, grant_value);
-    scn_put_pair_if_set(&q.w, q.body_at, "scope", p->scope);
-    for (i = 0; i < p->assert_capabilities_count; i++)
-        scn_put_indexed_pair(&q.w, q.body_at, "assert_capabilities", i, p->assert_capabilities[i]);
-    if (c->secret_in_body) scn_put_pair(&q.w, q.body_at, "client_secret", c->secret_key);
-    return scn_request_finish(&q, c, out_len, out);
+    return scn_oauth_build(c, 0, p, NULL, buf, cap, out_len, out);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize_request_build(const stripe_connect_client *c,
         const char *stripe_user_id, char *buf, size_t cap, size_t *out_len,
         stripe_connect_prepared_request *out)
 {
-    scn_request q;
-    if (!scn_build_arguments_valid(c, buf, cap, out_len, out) || stripe_user_id == NULL ||
-        stripe_user_id[0] == '\0' || c->client_id == NULL || c->client_id[0] == '\0' ||
-        !scn_oauth_start(&q, c, "/oauth/deauthorize", 0, buf, cap))     /* the key never in the body */
-        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_put_pair(&q.w, q.body_at, "client_id", c->client_id);
-    scn_put_pair(&q.w, q.body_at, "stripe_user_id", stripe_user_id);
-    return scn_request_finish(&q, c, out_len, out);
+    return scn_oauth_build(c, 1, NULL, stripe_user_id, buf, cap, out_len, out);
 }
 
 /* ---- Calls ------------------------------------------------------------------------------------------------
@@ -2054,15 +2069,6 @@ SCN_PRIVATE stripe_connect_result scn_check_transport(stripe_connect_result r, c
     default:
         return STRIPE_CONNECT_ERR_TRANSPORT;
     }
-}
-
-/* Copies a Request-Id the transport may not have ended with a NUL. */
-SCN_PRIVATE void scn_copy_request_id(char *dst, const char *src, size_t size)
-{
-    size_t n = 0;
-    while (n + 1 < size && src[n] != '\0') n++;
-    STRIPE_CONNECT_MEMCPY(dst, src, n);
-    dst[n] = '\0';
 }
 
 /* The answer parsers scn_call can use, with the caller's output and what the answer must match. */
@@ -2133,43 +2139,51 @@ SCN_PRIVATE stripe_connect_result scn_call(stripe_connect_client *c, const strip
 {
     stripe_connect_http_response res;
     stripe_connect_result r = scn_send(c, req, a, &res);
-    if (err != NULL && r == STRIPE_CONNECT_OK) err->http_status = res.status;
-    if (r == STRIPE_CONNECT_OK) r = a->parse(&res, a->out, a->context, err);
-    if (err != NULL) scn_copy_request_id(err->request_id, res.request_id, sizeof err->request_id);
+    if (r == STRIPE_CONNECT_OK) r = a->parse(&res, a->out, a->context, err);   /* which sets err's status */
+    if (err != NULL) {
+        /* The Request-Id up to its NUL, which the transport may have left out; err is all zeroes
+           here (scn_call_begin, the parsers), so nothing the transport left after it comes too. */
+        size_t n = 0;
+        while (n + 1 < sizeof err->request_id && res.request_id[n] != '\0') n++;
+        STRIPE_CONNECT_MEMCPY(err->request_id, res.request_id, n);
+    }
     return r;
 }
 
-SCN_PRIVATE stripe_connect_result scn_parse_token_answer(const stripe_connect_http_response *res, void *out,
+/* An OAuth answer: the deauthorize answer when context names the stripe_user_id it must hold,
+   else the token answer, into out. */
+SCN_PRIVATE stripe_connect_result scn_parse_oauth_answer(const stripe_connect_http_response *res, void *out,
                                                          const void *context, stripe_connect_error *err)
 {
-    (void)context;
+    if (context != NULL)
+        return stripe_connect_parse_deauthorize_response(res->status, res->body, res->body_len,
+                                                         (const char *)context, err);
     return stripe_connect_parse_token_response(res->status, res->body, res->body_len,
                                                (stripe_connect_token *)out, err);
 }
 
-SCN_PRIVATE stripe_connect_result scn_parse_deauthorize_answer(const stripe_connect_http_response *res,
-        void *out, const void *context, stripe_connect_error *err)
+/* The blocking OAuth calls: a token call (p, out) or, when deauthorize, /oauth/deauthorize
+   (stripe_user_id). The request is built into the scratch buffer and sent once, with the answer
+   in the rest of the scratch buffer; then the buffer is wiped. */
+SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_oauth_call(stripe_connect_client *c, int deauthorize,
+        const stripe_connect_token_params *p, const char *stripe_user_id, stripe_connect_token *out,
+        stripe_connect_error *err)
 {
-    (void)out;
-    return stripe_connect_parse_deauthorize_response(res->status, res->body, res->body_len,
-                                                     (const char *)context, err);
-}
-
-/* The end of the blocking OAuth calls: the request built into the scratch buffer (when r is OK)
-   is sent once, with the answer in the rest of the scratch buffer; then the buffer is wiped. */
-SCN_PRIVATE stripe_connect_result scn_oauth_call(stripe_connect_client *c, stripe_connect_result r,
-        const stripe_connect_prepared_request *req, size_t used, scn_answer_parser parse, void *out,
-        const void *context, stripe_connect_error *err)
-{
+    stripe_connect_prepared_request req;
     scn_receiver a;
+    size_t used = 0;
+    stripe_connect_result r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
+    if (scn_call_begin(c, err) && (deauthorize || out != NULL))
+        r = scn_oauth_build(c, deauthorize, p, stripe_user_id, c->work, c->work_size, &used, &req);
     if (r == STRIPE_CONNECT_OK) {
         a.body = c->work + used;
         a.body_cap = c->work_size - used;
         a.retries = 0;                /* never: a code sent twice revokes the connection */
-        a.parse = parse;
+        a.parse = scn_parse_oauth_answer;
         a.out = out;
-        a.context = context;
-        r = scn_call(c, req, &a, err);
+        a.context = stripe_user_id;
+        r = scn_call(c, &req, &a, err);
     }
     return scn_call_end(c, r);
 }
@@ -2177,45 +2191,39 @@ SCN_PRIVATE stripe_connect_result scn_oauth_call(stripe_connect_client *c, strip
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_token_call(stripe_connect_client *c,
         const stripe_connect_token_params *p, stripe_connect_token *out, stripe_connect_error *err)
 {
-    stripe_connect_prepared_request req;
-    size_t used = 0;
-    stripe_connect_result r;
-    if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
-    if (!scn_call_begin(c, err) || out == NULL) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    else r = stripe_connect_token_request_build(c, p, c->work, c->work_size, &used, &req);
-    return scn_oauth_call(c, r, &req, used, scn_parse_token_answer, out, NULL, err);
+    return scn_oauth_call(c, 0, p, NULL, out, err);
+}
+
+/* exchange_code and refresh: the grant's one parameter is code or refresh_token, whichever
+   grant_type names (scn_token_params_valid reads only that one). */
+SCN_PRIVATE stripe_connect_result scn_token_grant(stripe_connect_client *c, const char *grant_type,
+        const char *grant_value, const char *scope, stripe_connect_token *out, stripe_connect_error *err)
+{
+    stripe_connect_token_params p;
+    STRIPE_CONNECT_MEMSET(&p, 0, sizeof p);
+    p.grant_type = grant_type;
+    p.code = grant_value;
+    p.refresh_token = grant_value;
+    p.scope = scope;
+    return stripe_connect_token_call(c, &p, out, err);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_exchange_code(stripe_connect_client *c,
         const char *code, stripe_connect_token *out, stripe_connect_error *err)
 {
-    stripe_connect_token_params p;
-    STRIPE_CONNECT_MEMSET(&p, 0, sizeof p);
-    p.grant_type = "authorization_code";
-    p.code = code;
-    return stripe_connect_token_call(c, &p, out, err);
+    return scn_token_grant(c, "authorization_code", code, NULL, out, err);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_refresh(stripe_connect_client *c,
         const char *refresh_token, const char *scope, stripe_connect_token *out, stripe_connect_error *err)
 {
-    stripe_connect_token_params p;
-    STRIPE_CONNECT_MEMSET(&p, 0, sizeof p);
-    p.grant_type = "refresh_token";
-    p.refresh_token = refresh_token;
-    p.scope = scope;
-    return stripe_connect_token_call(c, &p, out, err);
+    return scn_token_grant(c, "refresh_token", refresh_token, scope, out, err);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_deauthorize(stripe_connect_client *c,
         const char *stripe_user_id, stripe_connect_error *err)
 {
-    stripe_connect_prepared_request req;
-    size_t used = 0;
-    stripe_connect_result r;
-    if (!scn_call_begin(c, err)) r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    else r = stripe_connect_deauthorize_request_build(c, stripe_user_id, c->work, c->work_size, &used, &req);
-    return scn_oauth_call(c, r, &req, used, scn_parse_deauthorize_answer, NULL, stripe_user_id, err);
+    return scn_oauth_call(c, 1, NULL, stripe_user_id, NULL, err);
 }
 
 /* ---- JSON lookup -----------------------------------------------------------------------------------------
@@ -2437,14 +2445,13 @@ SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_api_prepare(stripe_connect_cl
     if (q.is_post && q.idempotency_key == NULL) {
         if (c->random == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
         q.uuid = uuid;
-        if (c->random(c->random_user, uuid, sizeof uuid) != 0) {
-            stripe_connect_wipe(uuid, sizeof uuid);
-            return STRIPE_CONNECT_ERR_RANDOM;
-        }
     }
-    STRIPE_CONNECT_MEMSET(req, 0, sizeof *req);
-    scn_request_start(&q, c, c->work, c->work_size);
-    r = scn_request_finish(&q, c, &used, req);
+    r = STRIPE_CONNECT_ERR_RANDOM;
+    if (q.uuid == NULL || c->random(c->random_user, uuid, sizeof uuid) == 0) {
+        STRIPE_CONNECT_MEMSET(req, 0, sizeof *req);
+        scn_request_start(&q, c, c->work, c->work_size);
+        r = scn_request_finish(&q, c, &used, req);
+    }
     stripe_connect_wipe(uuid, sizeof uuid);
     return r;
 }
@@ -2458,8 +2465,10 @@ SCN_PRIVATE stripe_connect_result scn_parse_api_answer(const stripe_connect_http
     (void)context;
     res->body[res->body_len] = '\0';
     *(size_t *)out_len = res->body_len;
-    if (res->status >= 200 && res->status <= 299)
+    if (res->status >= 200 && res->status <= 299) {
+        scn_parse_begin(res->status, NULL, 0, err);
         return scn_json_valid(res->body, res->body_len) ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    }
     /* Only ERR_OAUTH, ERR_API or ERR_HTTP_STATUS; an OAuth-style "error" string is an API error here. */
     r = scn_parse_answer(res->status, res->body, res->body_len, NULL, 0, NULL, 0, err);
     return r == STRIPE_CONNECT_ERR_OAUTH ? STRIPE_CONNECT_ERR_API : r;
@@ -2485,8 +2494,8 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_conne
         const stripe_connect_api_params *p, char *out, size_t cap, size_t *out_len, stripe_connect_error *err)
 {
     stripe_connect_result r;
-    if (out_len != NULL) *out_len = 0;
-    if (!scn_call_begin(c, err) || p == NULL || p->method == NULL || out == NULL || cap == 0 || out_len == NULL)
+    int output_ok = scn_start_output(out, cap, out_len) && cap > 0;
+    if (!scn_call_begin(c, err) || !output_ok || p == NULL || p->method == NULL)
         r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     else
         r = scn_api_request(c, p, out, cap, out_len, err);

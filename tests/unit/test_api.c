@@ -148,6 +148,7 @@ typedef struct answer {
     const char *body;
     const char *request_id;            /* NULL: leave res->request_id as the library gave it */
     int request_id_fills_all;          /* 1: 64 bytes of 'r' and no NUL */
+    int request_id_junk_after;         /* 1: request_id, its NUL, then 'J' bytes to the end */
     int should_retry;                  /* -1 absent, 0 false, 1 true */
     int body_len_over_cap;             /* 1: claim body_len = body_cap + 1 (a lying transport) */
 } answer;
@@ -234,8 +235,9 @@ static stripe_connect_result mock_perform(void *user, const stripe_connect_http_
     if (!a->respond) return a->result;
     res->status = a->status;
     res->should_retry = a->should_retry;
-    if (a->request_id_fills_all) memset(res->request_id, 'r', sizeof res->request_id);
-    else if (a->request_id != NULL) strcpy(res->request_id, a->request_id);
+    if (a->request_id_fills_all || a->request_id_junk_after)
+        memset(res->request_id, a->request_id_fills_all ? 'r' : 'J', sizeof res->request_id);
+    if (a->request_id != NULL) strcpy(res->request_id, a->request_id);
     if (a->body_len_over_cap) {
         res->body_len = res->body_cap + 1;
         return a->result;
@@ -970,6 +972,10 @@ static const result_case result_cases[] = {
       { .respond = 1, .status = 200, .body = CHARGE_200, .request_id_fills_all = 1, .should_retry = -1 },
       STRIPE_CONNECT_OK, 200, .out = OUT_BODY,
       .request_id = "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr" },
+    { "what a transport left after the Request-Id's NUL does not reach err->request_id",
+      { .respond = 1, .status = 200, .body = CHARGE_200, .request_id = "req_short", .request_id_junk_after = 1,
+        .should_retry = -1 },
+      STRIPE_CONNECT_OK, 200, .out = OUT_BODY, .request_id = "req_short" },
     { "200 with a top-level error object is OK: only a non-2xx answer is an API error",
       ANSWER(200, "{\"id\":\"evt_1\",\"error\":{\"type\":\"card_error\",\"message\":\"old\"}}"),
       STRIPE_CONNECT_OK, 200, .out = OUT_BODY },
@@ -1117,6 +1123,11 @@ static void run_result_cases(void)
             CHECK_FIELD(err.param, or_empty(row->param));
             CHECK_FIELD(err.message, or_empty(row->message));
             CHECK_FIELD(err.request_id, or_empty(row->request_id));
+            {   /* every byte after the string is zero: nothing else of the transport's comes along */
+                size_t at = strlen(or_empty(row->request_id)) + 1;
+                while (at < sizeof err.request_id && err.request_id[at] == '\0') at++;
+                CHECK_INT(at, sizeof err.request_id);
+            }
         }
         test_end();
     }

@@ -871,6 +871,61 @@ static void request_builders_refuse_bad_arguments(void)
     CHECK_INT(m.calls, 0);
 }
 
+/* A builder that refuses its arguments reports *out_len 0, leaves out zeroed and buf without the
+   key, also when the fault shows only while the form is written (a NULL capability, a p that is
+   not a token request, an empty id), with the key in Authorization or in the body. */
+static void refused_builds_leave_nothing_behind(void)
+{
+    static const char *const null_capability[] = { "card_payments", NULL };
+    static const stripe_connect_prepared_request zero;
+    stripe_connect_client c;
+    mock_transport m;
+    stripe_connect_prepared_request prepared;
+    stripe_connect_token_params p, password;
+    static char buf[1024];
+    size_t len;
+    int row;
+
+    memset(&p, 0, sizeof p);
+    p.grant_type = "authorization_code";
+    p.code = "ac_1";
+    p.assert_capabilities = null_capability;
+    p.assert_capabilities_count = 2;
+    memset(&password, 0, sizeof password);
+    password.grant_type = "password";
+    password.code = "ac_1";
+    for (row = 0; row < 10; row++) {
+        stripe_connect_result r;
+        mock_init(&m, TOKEN_ANSWER);
+        client_init(&c, &m);
+        c.secret_in_body = row % 2;
+        memset(buf, FILL, sizeof buf);
+        memset(&prepared, 0xAA, sizeof prepared);
+        len = 99;
+        switch (row / 2) {
+        case 0: r = stripe_connect_token_request_build(&c, &p, buf, sizeof buf, &len, &prepared); break;
+        case 1: r = stripe_connect_token_request_build(&c, NULL, buf, sizeof buf, &len, &prepared); break;
+        case 2: r = stripe_connect_token_request_build(&c, &password, buf, sizeof buf, &len, &prepared); break;
+        case 3: r = stripe_connect_deauthorize_request_build(&c, "", buf, sizeof buf, &len, &prepared); break;
+        default:
+            c.client_id = "";
+            r = stripe_connect_deauthorize_request_build(&c, "acct_1", buf, sizeof buf, &len, &prepared);
+            break;
+        }
+        CHECK_RESULT(r, INVALID);
+        CHECK_INT(len, 0);
+        CHECK(memcmp(&prepared, &zero, sizeof zero) == 0);
+        check_not_in("the refused buffer", buf, sizeof buf, SECRET_KEY);
+        /* a size query is refused the same way */
+        len = 99;
+        if (row / 2 == 0) {
+            CHECK_RESULT(stripe_connect_token_request_build(&c, &p, NULL, 0, &len, &prepared), INVALID);
+            CHECK_INT(len, 0);
+        }
+    }
+    CHECK_INT(m.calls, 0);
+}
+
 /* The mock must have copied everything it needed during perform: after the
    call, the request it was handed points into a buffer that is now zero. */
 static void the_wipe_covers_the_request_and_the_response(void)
@@ -919,6 +974,7 @@ void suite_client(void)
     run_answer_cases();
     run_argument_cases();
     RUN(request_builders_refuse_bad_arguments);
+    RUN(refused_builds_leave_nothing_behind);
     RUN(the_wipe_covers_the_request_and_the_response);
     RUN(the_response_buffer_is_the_rest_of_work_after_the_request);
 }
