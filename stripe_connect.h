@@ -1225,22 +1225,25 @@ enum scn_json_token {
     SCN_JSON_ARRAY_END, SCN_JSON_KEY, SCN_JSON_STRING, SCN_JSON_NUMBER, SCN_JSON_TRUE,
     SCN_JSON_FALSE, SCN_JSON_NULL
 };
-/* What the scanner expects next. From FIRST_VALUE to AFTER_VALUE, the end of the open
-   container may come instead. */
+/* What the scanner expects next. An item is an array's value or an object's key (read with its
+   colon); the end of the open container may come instead of FIRST_ITEM and AFTER_VALUE. */
 enum scn_json_expect {
-    SCN_EXPECT_VALUE, SCN_EXPECT_KEY, SCN_EXPECT_COLON, SCN_EXPECT_FIRST_VALUE, SCN_EXPECT_FIRST_KEY,
-    SCN_EXPECT_AFTER_VALUE, SCN_EXPECT_NOTHING, SCN_EXPECT_BROKEN
+    SCN_EXPECT_VALUE,         /* the document's value, or a member's after its colon */
+    SCN_EXPECT_FIRST_ITEM,    /* after [ or { */
+    SCN_EXPECT_AFTER_VALUE,   /* a comma, then an item */
+    SCN_EXPECT_NOTHING, SCN_EXPECT_BROKEN
 };
 typedef struct scn_json {
     const unsigned char *at, *end;
     const char *text;      /* the last string (raw, without quotes) or number */
     size_t text_len;
+    int escaped;           /* the last string holds a backslash (else it needs no decoding) */
     int expect;
     size_t depth;
     unsigned char is_array[STRIPE_CONNECT_JSON_MAX_DEPTH];
 } scn_json;
 
-SCN_PRIVATE void scn_json_init(scn_json *j, const char *text, size_t len)
+SCN_PRIVATE SCN_NOINLINE void scn_json_init(scn_json *j, const char *text, size_t len)
 {
     j->at = (const unsigned char *)text;
     j->end = j->at + len;
@@ -1261,38 +1264,30 @@ SCN_PRIVATE void scn_json_skip_space(scn_json *j)
     while (j->at < j->end && (*j->at == ' ' || *j->at == '\n' || *j->at == '\r' || *j->at == '\t')) j->at++;
 }
 
-SCN_PRIVATE int scn_json_is_continuation(const unsigned char *p, const unsigned char *end, size_t n)
-{
-    size_t i;
-    if ((size_t)(end - p) < n) return 0;
-    for (i = 0; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80) return 0;
-    return 1;
-}
-
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0. Refuses overlong forms,
-   surrogates and code points above U+10FFFF. */
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0: a lead byte from C2, then
+   continuation bytes (80..BF), the first two bytes not an overlong form (E0 80..9F, F0 80..8F),
+   a surrogate (ED A0..BF) or above U+10FFFF (F4 90 and up). */
 SCN_PRIVATE size_t scn_utf8_valid_length(const unsigned char *p, const unsigned char *end)
 {
-    unsigned char lead = p[0], second;
-    size_t n;
-    if (lead < 0xc2 || lead > 0xf4) return 0;
-    n = scn_utf8_sequence_length(lead);
-    if (!scn_json_is_continuation(p + 1, end, n - 1)) return 0;
-    second = p[1];
-    if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) ||
-        (lead == 0xf0 && second < 0x90) || (lead == 0xf4 && second > 0x8f))
+    size_t n = scn_utf8_sequence_length(p[0]), i;
+    unsigned first_two;
+    if (p[0] < 0xc2 || (size_t)(end - p) < n) return 0;
+    for (i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80) return 0;
+    first_two = (unsigned)p[0] << 8 | p[1];
+    if ((first_two >= 0xe080 && first_two <= 0xe09f) || (first_two >= 0xeda0 && first_two <= 0xedbf) ||
+        (first_two >= 0xf080 && first_two <= 0xf08f) || first_two >= 0xf490)
         return 0;
     return n;
 }
 
-/* Reads 4 hex digits at p into *unit. */
-SCN_PRIVATE int scn_json_read_hex4(const unsigned char *p, const unsigned char *end, unsigned long *unit)
+/* Reads u and 4 hex digits at p (a \u escape after its backslash) into *unit. */
+SCN_PRIVATE int scn_json_read_u(const unsigned char *p, const unsigned char *end, unsigned long *unit)
 {
     size_t i;
     *unit = 0;
-    if ((size_t)(end - p) < 4) return 0;
-    for (i = 0; i < 4; i++) {
+    if ((size_t)(end - p) < 5 || *p != 'u') return 0;
+    for (i = 1; i < 5; i++) {
         int v = scn_hex_value(p[i]);
         if (v < 0) return 0;
         *unit = (*unit << 4) | (unsigned long)v;
@@ -1310,31 +1305,36 @@ SCN_PRIVATE size_t scn_json_escape(const unsigned char *p, const unsigned char *
     unsigned long low;
     size_t i;
     if (p >= end) return 0;
-    for (i = 0; i < sizeof escapes - 1; i++)
-        if (*p == (unsigned char)escapes[i]) {
-            *cp = (unsigned char)plain[i];
-            return 1;
-        }
-    if (*p != 'u' || !scn_json_read_hex4(p + 1, end, cp) || (*cp >= 0xdc00 && *cp <= 0xdfff)) return 0;
+    i = scn_index_of(escapes, sizeof escapes - 1, (char)*p);
+    if (i < sizeof escapes - 1) {
+        *cp = (unsigned char)plain[i];
+        return 1;
+    }
+    if (!scn_json_read_u(p, end, cp) || (*cp >= 0xdc00 && *cp <= 0xdfff)) return 0;
     if (*cp < 0xd800 || *cp > 0xdbff) return 5;
-    if ((size_t)(end - p) < 7 || p[5] != '\\' || p[6] != 'u' || !scn_json_read_hex4(p + 7, end, &low) ||
-        low < 0xdc00 || low > 0xdfff)
+    if (end - p < 6 || p[5] != '\\' || !scn_json_read_u(p + 6, end, &low) || low < 0xdc00 || low > 0xdfff)
         return 0;
     *cp = 0x10000 + ((*cp - 0xd800) << 10) + (low - 0xdc00);
     return 11;
 }
 
-/* Scans a string after its opening quote. */
+/* Scans a string from its opening quote. */
 SCN_PRIVATE int scn_json_scan_string(scn_json *j)
 {
-    const unsigned char *p = j->at;
+    const unsigned char *p = ++j->at;
+    j->escaped = 0;
     for (;;) {
         size_t n;
         unsigned long cp;
         while (p < j->end && (scn_char_class[*p] & SCN_JSON_PLAIN)) p++;
         if (p >= j->end || *p < 0x20) return 0;
         if (*p == '"') break;
-        n = *p == '\\' ? 1 + scn_json_escape(p + 1, j->end, &cp) : scn_utf8_valid_length(p, j->end);
+        if (*p == '\\') {
+            j->escaped = 1;
+            n = 1 + scn_json_escape(p + 1, j->end, &cp);
+        } else {
+            n = scn_utf8_valid_length(p, j->end);
+        }
         if (n <= 1) return 0;                 /* 1: a backslash without a valid escape; 0: bad UTF-8 */
         p += n;
     }
@@ -1352,11 +1352,11 @@ SCN_PRIVATE const unsigned char *scn_json_digits(const unsigned char *p, const u
     return p > start ? p : NULL;
 }
 
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, at a byte of the document (as every value) */
 SCN_PRIVATE int scn_json_scan_number(scn_json *j)
 {
     const unsigned char *p = j->at, *end = j->end, *first;
-    if (p < end && *p == '-') p++;
+    if (*p == '-') p++;
     first = p;
     p = scn_json_digits(p, end);
     if (p == NULL || (*first == '0' && p - first > 1)) return 0;            /* no leading zero */
@@ -1398,7 +1398,7 @@ SCN_PRIVATE int scn_json_open(scn_json *j, int is_array)
     if (j->depth >= STRIPE_CONNECT_JSON_MAX_DEPTH) return scn_json_fail(j);
     j->is_array[j->depth++] = (unsigned char)is_array;
     j->at++;
-    j->expect = is_array ? SCN_EXPECT_FIRST_VALUE : SCN_EXPECT_FIRST_KEY;
+    j->expect = SCN_EXPECT_FIRST_ITEM;
     return is_array ? SCN_JSON_ARRAY : SCN_JSON_OBJECT;
 }
 
@@ -1416,7 +1416,6 @@ SCN_PRIVATE int scn_json_value(scn_json *j)
     case '{': case '[':
         return scn_json_open(j, *j->at == '[');
     case '"':
-        j->at++;
         token = scn_json_scan_string(j) ? SCN_JSON_STRING : SCN_JSON_ERROR;
         break;
     case 't': case 'f': case 'n':
@@ -1429,31 +1428,33 @@ SCN_PRIVATE int scn_json_value(scn_json *j)
     return token == SCN_JSON_ERROR ? scn_json_fail(j) : scn_json_value_done(j, token);
 }
 
-/* A key is scanned as a string value, then waits for its colon. */
+/* A key is scanned with its colon. */
 SCN_PRIVATE int scn_json_key(scn_json *j)
 {
-    if (*j->at != '"' || scn_json_value(j) != SCN_JSON_STRING) return scn_json_fail(j);
-    j->expect = SCN_EXPECT_COLON;
+    if (*j->at != '"' || !scn_json_scan_string(j)) return scn_json_fail(j);
+    scn_json_skip_space(j);
+    if (j->at >= j->end || *j->at != ':') return scn_json_fail(j);
+    j->at++;
+    j->expect = SCN_EXPECT_VALUE;
     return SCN_JSON_KEY;
 }
 
 SCN_PRIVATE int scn_json_next(scn_json *j)
 {
-    for (;;) {
-        int expect = j->expect;
-        scn_json_skip_space(j);
-        if (expect == SCN_EXPECT_BROKEN) return SCN_JSON_ERROR;
-        if (expect == SCN_EXPECT_NOTHING) return j->at == j->end ? SCN_JSON_END : scn_json_fail(j);
-        if (j->at >= j->end) return scn_json_fail(j);
-        if (expect >= SCN_EXPECT_FIRST_VALUE && *j->at == (j->is_array[j->depth - 1] ? ']' : '}'))
-            return scn_json_close(j);
-        if (expect == SCN_EXPECT_VALUE || expect == SCN_EXPECT_FIRST_VALUE) return scn_json_value(j);
-        if (expect == SCN_EXPECT_KEY || expect == SCN_EXPECT_FIRST_KEY) return scn_json_key(j);
-        /* the punctuation after a key or a value */
-        if (*j->at != (expect == SCN_EXPECT_COLON ? ':' : ',')) return scn_json_fail(j);
+    int expect = j->expect;
+    scn_json_skip_space(j);
+    if (expect == SCN_EXPECT_BROKEN) return SCN_JSON_ERROR;
+    if (expect == SCN_EXPECT_NOTHING) return j->at == j->end ? SCN_JSON_END : scn_json_fail(j);
+    if (j->at >= j->end) return scn_json_fail(j);
+    if (expect == SCN_EXPECT_VALUE) return scn_json_value(j);
+    if (*j->at == (j->is_array[j->depth - 1] ? ']' : '}')) return scn_json_close(j);
+    if (expect == SCN_EXPECT_AFTER_VALUE) {
+        if (*j->at != ',') return scn_json_fail(j);
         j->at++;
-        j->expect = expect == SCN_EXPECT_AFTER_VALUE && !j->is_array[j->depth - 1] ? SCN_EXPECT_KEY : SCN_EXPECT_VALUE;
+        scn_json_skip_space(j);
+        if (j->at >= j->end) return scn_json_fail(j);
     }
+    return j->is_array[j->depth - 1] ? scn_json_value(j) : scn_json_key(j);
 }
 
 /* Skips the value whose first token was just read (all of it when it opens a container).
@@ -1533,7 +1534,8 @@ SCN_PRIVATE stripe_connect_result scn_json_copy_string(const scn_json *j, char *
     size_t n;
     scn_writer_init(&w, out, cap);
     scn_json_pieces_init(&p, j);
-    while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(&w, piece, n);
+    if (!j->escaped) scn_put(&w, j->text, j->text_len);     /* nothing to decode */
+    else while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(&w, piece, n);
     if (cut) {
         scn_end_cut_text(&w);
         return STRIPE_CONNECT_OK;
@@ -1556,8 +1558,8 @@ enum scn_field_kind {
 typedef struct scn_field {
     const char *name;
     size_t offset, size;   /* where it goes in the destination struct (or the error struct) */
-    int kind;
-    int required;          /* 1: a string must be present */
+    unsigned char kind;
+    unsigned char required;   /* 1: a string must be present */
 } scn_field;
 
 #define SCN_TOKEN_STRING(name, required) { #name, offsetof(stripe_connect_token, name), \
@@ -1596,46 +1598,59 @@ typedef struct scn_answer {
     const scn_field *fields; size_t field_count;
     char *dest;                    /* the struct the fields go to */
     stripe_connect_error *err;     /* may be NULL */
-    unsigned long seen, present;   /* bit i: fields[i] appeared / held a string or boolean */
-    int wrong_shape;               /* a known field of the wrong type, too long, repeated, with NUL */
+    unsigned long seen;            /* bit i: fields[i] appeared */
+    int wrong_shape;               /* not an object, or a known field of the wrong type, too long,
+                                      repeated, with NUL, or a required one null or missing */
     int error_kind;
 } scn_answer;
 
-SCN_PRIVATE const scn_field *scn_find_field(const scn_field *fields, size_t count, const char *key)
+/* The field of fields[count] named key[0..n) (which holds no NUL), or NULL. */
+SCN_PRIVATE const scn_field *scn_find_field(const scn_field *fields, size_t count, const char *key, size_t n)
 {
-    size_t i;
-    for (i = 0; i < count; i++)
-        if (scn_str_equal(key, fields[i].name)) return &fields[i];
+    size_t i, k;
+    for (i = 0; i < count; i++) {
+        for (k = 0; k < n && key[k] == fields[i].name[k]; k++) {}
+        if (k == n && fields[i].name[k] == '\0') return &fields[i];
+    }
     return NULL;
 }
 
 /* The field a member's key names: at the top level one of the destination's or the error's, one
    level down one of the API error object's. NULL for a member the answer does not use. */
-SCN_PRIVATE const scn_field *scn_answer_field(const scn_answer *a, const char *key, int in_error_object)
+SCN_PRIVATE const scn_field *scn_answer_field(const scn_answer *a, const char *key, size_t n, int in_error_object)
 {
     const scn_field *f;
     if (in_error_object)
-        return scn_find_field(scn_api_error_fields, sizeof scn_api_error_fields / sizeof scn_api_error_fields[0], key);
-    f = scn_find_field(a->fields, a->field_count, key);
-    return f != NULL ? f : scn_find_field(scn_top_error_fields, 2, key);
+        return scn_find_field(scn_api_error_fields, sizeof scn_api_error_fields / sizeof scn_api_error_fields[0], key, n);
+    f = scn_find_field(a->fields, a->field_count, key, n);
+    return f != NULL ? f : scn_find_field(scn_top_error_fields, 2, key, n);
 }
 
-/* Reads the next member of the object being read: its key into key[cap] ("" when longer than
-   any name the library looks for) and its value's first token into *value. Returns 1 for a
-   member, 0 at the end of the object, -1 when the document is not valid JSON. */
-SCN_PRIVATE int scn_json_next_member(scn_json *j, char *key, size_t cap, int *value)
+/* Reads the next member of the object being read: the field its key names into *f and its
+   value's first token into *value. A key is compared as it stands in the document unless it
+   holds an escape; then it is decoded first ("" when longer than any name, or holding \u0000).
+   Returns 1 for a member, 0 at the end of the object, -1 when the document is not valid JSON. */
+SCN_PRIVATE int scn_answer_next_member(scn_answer *a, int in_error_object, const scn_field **f, int *value)
 {
-    int token = scn_json_next(j);
+    char decoded[32];
+    const char *key = decoded;
     size_t n;
+    int token = scn_json_next(&a->json);
     if (token == SCN_JSON_OBJECT_END) return 0;
     if (token != SCN_JSON_KEY) return -1;
-    scn_json_copy_string(j, key, cap, 0, &n);
-    *value = scn_json_next(j);
+    if (!a->json.escaped) {
+        key = a->json.text;
+        n = a->json.text_len;
+    } else if (scn_json_copy_string(&a->json, decoded, sizeof decoded, 0, &n) != STRIPE_CONNECT_OK) {
+        n = 0;
+    }
+    *f = scn_answer_field(a, key, n, in_error_object);
+    *value = scn_json_next(&a->json);
     return *value == SCN_JSON_ERROR ? -1 : 1;
 }
 
 /* The value of a field of the destination: copied when of the right type (null counts as
-   absent), else the answer has the wrong shape. */
+   absent, which a required field may not be), else the answer has the wrong shape. */
 SCN_PRIVATE void scn_answer_read_field(scn_answer *a, const scn_field *f, int token)
 {
     unsigned long bit = 1UL << (size_t)(f - a->fields);
@@ -1645,12 +1660,10 @@ SCN_PRIVATE void scn_answer_read_field(scn_answer *a, const scn_field *f, int to
     if (f->kind == SCN_FIELD_BOOLEAN && (token == SCN_JSON_TRUE || token == SCN_JSON_FALSE)) {
         int value = token == SCN_JSON_TRUE;
         STRIPE_CONNECT_MEMCPY(target, &value, sizeof value);
-        a->present |= bit;
     } else if (f->kind == SCN_FIELD_STRING && token == SCN_JSON_STRING) {
         size_t n;
         if (scn_json_copy_string(&a->json, target, f->size, 0, &n) != STRIPE_CONNECT_OK) a->wrong_shape = 1;
-        a->present |= bit;
-    } else if (token != SCN_JSON_NULL) {
+    } else if (token != SCN_JSON_NULL || f->required) {
         a->wrong_shape = 1;
     }
 }
@@ -1685,14 +1698,14 @@ SCN_PRIVATE int scn_answer_read_value(scn_answer *a, const scn_field *f, int tok
    not valid JSON. */
 SCN_PRIVATE int scn_answer_read_members(scn_answer *a)
 {
-    char key[32];
+    const scn_field *f;
     int token;
     for (;;) {
         int in_error_object = a->json.depth > 1;
-        int more = scn_json_next_member(&a->json, key, sizeof key, &token);
+        int more = scn_answer_next_member(a, in_error_object, &f, &token);
         if (more < 0) return 0;
         if (more == 0 && !in_error_object) return 1;   /* the top-level object ended */
-        if (more > 0 && !scn_answer_read_value(a, scn_answer_field(a, key, in_error_object), token)) return 0;
+        if (more > 0 && !scn_answer_read_value(a, f, token)) return 0;
     }
 }
 
@@ -1700,21 +1713,22 @@ SCN_PRIVATE int scn_answer_required_present(const scn_answer *a)
 {
     size_t i;
     for (i = 0; i < a->field_count; i++)
-        if (a->fields[i].required && !(a->present & (1UL << i))) return 0;
+        if (a->fields[i].required && !(a->seen & (1UL << i))) return 0;
     return 1;
 }
 
-/* Which result an answer read to its end gives, in DESIGN.md's order. */
-SCN_PRIVATE stripe_connect_result scn_answer_result(const scn_answer *a, int http_status, int valid, int is_object)
+/* Which result an answer read to its end gives, in DESIGN.md's order (error_kind counts only
+   when the answer is valid). */
+SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_answer_result(const scn_answer *a, int http_status, int valid)
 {
-    if (valid && a->error_kind == SCN_ERROR_IS_STRING) {
+    if (a->error_kind == SCN_ERROR_IS_STRING) {
         if (a->err != NULL) a->err->oauth_error = scn_oauth_error_from_name(a->err->code);
         return STRIPE_CONNECT_ERR_OAUTH;
     }
-    if (valid && a->error_kind == SCN_ERROR_IS_OBJECT) return STRIPE_CONNECT_ERR_API;
+    if (a->error_kind == SCN_ERROR_IS_OBJECT) return STRIPE_CONNECT_ERR_API;
     if (http_status < 200 || http_status > 299) return STRIPE_CONNECT_ERR_HTTP_STATUS;
     if (!valid) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
-    if (!is_object || a->wrong_shape || !scn_answer_required_present(a)) return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    if (a->wrong_shape || !scn_answer_required_present(a)) return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
     return STRIPE_CONNECT_OK;
 }
 
@@ -1733,7 +1747,7 @@ SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *
         const scn_field *fields, size_t field_count, char *dest, size_t dest_size, stripe_connect_error *err)
 {
     scn_answer a;
-    int token, valid, is_object;
+    int valid;
     stripe_connect_result r;
 
     scn_parse_begin(http_status, dest, dest_size, err);
@@ -1744,13 +1758,13 @@ SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *
     a.dest = dest;
     a.err = err;
 
-    token = scn_json_next(&a.json);
-    is_object = token == SCN_JSON_OBJECT;
-    valid = (!is_object || scn_answer_read_members(&a)) && scn_json_read_to_end(&a.json);
+    a.wrong_shape = scn_json_next(&a.json) != SCN_JSON_OBJECT;     /* the rest is read all the same */
+    valid = (a.wrong_shape || scn_answer_read_members(&a)) && scn_json_read_to_end(&a.json);
 
-    r = scn_answer_result(&a, http_status, valid, is_object);
     /* Without an error answer, err keeps nothing of what parsing wrote: only the status. */
-    if (r != STRIPE_CONNECT_ERR_OAUTH && r != STRIPE_CONNECT_ERR_API) scn_parse_begin(http_status, NULL, 0, err);
+    if (!valid) a.error_kind = SCN_ERROR_ABSENT;
+    if (a.error_kind == SCN_ERROR_ABSENT) scn_parse_begin(http_status, NULL, 0, err);
+    r = scn_answer_result(&a, http_status, valid);
     if (r != STRIPE_CONNECT_OK) stripe_connect_wipe(dest, dest_size);
     return r;
 }
@@ -2283,21 +2297,22 @@ SCN_PRIVATE int scn_json_enter(scn_json *j, int token, const char *segment, size
     }
 }
 
-/* Finds path; *token is the value's first token. Returns OK, ERR_NOT_FOUND or
+/* Finds path; with OK, *found is the value's first token. Returns OK, ERR_NOT_FOUND or
    ERR_MALFORMED_JSON (for what was read so far). */
-SCN_PRIVATE stripe_connect_result scn_json_find(scn_json *j, const char *path, int *token)
+SCN_PRIVATE stripe_connect_result scn_json_find(scn_json *j, const char *path, int *found)
 {
     const char *segment = path;
-    *token = scn_json_next(j);
-    while (*token != SCN_JSON_ERROR) {
+    int token = scn_json_next(j);
+    while (token != SCN_JSON_ERROR) {
         size_t n = 0;
         while (segment[n] != '\0' && segment[n] != '.') n++;
-        *token = scn_json_enter(j, *token, segment, n);
-        if (*token == SCN_JSON_END) return STRIPE_CONNECT_ERR_NOT_FOUND;
+        token = scn_json_enter(j, token, segment, n);
+        if (token == SCN_JSON_END) return STRIPE_CONNECT_ERR_NOT_FOUND;
         if (segment[n] == '\0') break;
         segment += n + 1;
     }
-    return *token == SCN_JSON_ERROR ? STRIPE_CONNECT_ERR_MALFORMED_JSON : STRIPE_CONNECT_OK;
+    *found = token;
+    return token == SCN_JSON_ERROR ? STRIPE_CONNECT_ERR_MALFORMED_JSON : STRIPE_CONNECT_OK;
 }
 
 /* Reads the rest of the document (the rest of the value found, if any, included): a result
@@ -2307,10 +2322,11 @@ SCN_PRIVATE stripe_connect_result scn_json_finish(scn_json *j, stripe_connect_re
 {
     const char *text = j->text;
     size_t text_len = j->text_len;
-    if (r == STRIPE_CONNECT_ERR_MALFORMED_JSON) return r;
-    if (!scn_json_read_to_end(j)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    int escaped = j->escaped;
+    if (!scn_json_read_to_end(j)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;   /* at once when r is that */
     j->text = text;
     j->text_len = text_len;
+    j->escaped = escaped;
     return r;
 }
 
@@ -2322,13 +2338,14 @@ SCN_PRIVATE int scn_json_valid(const char *text, size_t len)
     return scn_json_read_to_end(&j);
 }
 
+/* No segment of path is empty: it neither starts nor ends with '.', nor holds "..". */
 SCN_PRIVATE int scn_path_valid(const char *path)
 {
-    size_t i;
-    if (path == NULL || path[0] == '\0' || path[0] == '.') return 0;
-    for (i = 0; path[i] != '\0'; i++)
-        if (path[i] == '.' && (path[i + 1] == '.' || path[i + 1] == '\0')) return 0;
-    return 1;
+    char before = '.';
+    if (path == NULL) return 0;
+    for (; *path != '\0'; before = *path++)
+        if (*path == '.' && before == '.') return 0;
+    return before != '.';
 }
 
 /* The kinds of value a lookup accepts, as a set of tokens. */
@@ -2357,9 +2374,7 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_string(const ch
     scn_json j;
     int token;
     stripe_connect_result r;
-    if (out_len != NULL) *out_len = 0;
-    if (out != NULL && cap > 0) out[0] = '\0';
-    if (out_len == NULL || (out == NULL && cap > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_start_output(out, cap, out_len)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     r = scn_json_lookup(&j, json, len, path, SCN_JSON_KIND(SCN_JSON_STRING), &token);
     if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
     if (r == STRIPE_CONNECT_OK) return scn_json_copy_string(&j, out, cap, 0, out_len);
@@ -2382,9 +2397,9 @@ SCN_PRIVATE int scn_json_number_to_int64(const scn_json *j, int64_t *out)
         if (*s < '0' || *s > '9') return 0;          /* a fraction or an exponent */
         value = value * 10 + (unsigned)(*s - '0');
     }
-    if (value > SCN_UINT64_HIGH_BIT - (negative ? 0 : 1)) return 0;
+    if (value > SCN_UINT64_HIGH_BIT - 1 + (unsigned)negative) return 0;
     /* -(value - 1) - 1 reaches INT64_MIN without converting 2^63 to int64_t. */
-    *out = !negative ? (int64_t)value : value == 0 ? 0 : -(int64_t)(value - 1) - 1;
+    *out = negative && value > 0 ? -(int64_t)(value - 1) - 1 : (int64_t)value;
     return 1;
 }
 
@@ -2749,13 +2764,15 @@ SCN_PRIVATE stripe_connect_result scn_event_field(const char *payload, size_t le
     scn_json j;
     int token;
     size_t n;
-    stripe_connect_result r = scn_json_lookup(&j, payload, len, f->name, SCN_JSON_KIND(SCN_JSON_STRING), &token);
-    if (!f->required && (r == STRIPE_CONNECT_ERR_NOT_FOUND ||
-                         (r == STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE && token == SCN_JSON_NULL)))
-        return STRIPE_CONNECT_OK;
-    if (r == STRIPE_CONNECT_OK) r = scn_json_copy_string(&j, event + f->offset, f->size, 0, &n);
+    stripe_connect_result r = scn_json_lookup(&j, payload, len, f->name,
+                                              SCN_JSON_KIND(SCN_JSON_STRING) | SCN_JSON_KIND(SCN_JSON_NULL), &token);
+    if (r == STRIPE_CONNECT_OK && token == SCN_JSON_STRING) {
+        r = scn_json_copy_string(&j, event + f->offset, f->size, 0, &n);
+    } else if (r == STRIPE_CONNECT_OK || r == STRIPE_CONNECT_ERR_NOT_FOUND) {            /* null or absent */
+        r = f->required ? STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE : STRIPE_CONNECT_OK;
+    }
     if (r == STRIPE_CONNECT_OK || r == STRIPE_CONNECT_ERR_MALFORMED_JSON) return r;
-    return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;      /* missing, of another type, too long, with NUL */
+    return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;      /* of another type, too long, with NUL */
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_event_read(const char *payload, size_t len,

@@ -474,6 +474,12 @@ static const failure_case failure_cases[] = {
       BODY("{\"stripe_user_id\\u0000\":\"acct_1\"}"), UNEXPECTED },
     { "the key \"stripe_user_id \" is not stripe_user_id", 200,
       BODY("{\"stripe_user_id \":\"acct_1\"}"), UNEXPECTED },
+    { "the key \"stripe_user\" (a name's beginning) is not stripe_user_id", 200,
+      BODY("{\"stripe_user\":\"acct_1\"}"), UNEXPECTED },
+    { "the key \"stripe_user_idx\" (a name and more) is not stripe_user_id", 200,
+      BODY("{\"stripe_user_idx\":\"acct_1\"}"), UNEXPECTED },
+    { "the escaped key \"stripe\\u005fuser\" is not stripe_user_id", 200,
+      BODY("{\"stripe\\u005fuser\":\"acct_1\"}"), UNEXPECTED },
     { "a stripe_user_id inside a nested object does not count", 200,
       BODY("{\"data\":{\"stripe_user_id\":\"acct_1\"}}"), UNEXPECTED },
     /* Rule 4: a known field of the wrong type. */
