@@ -753,7 +753,7 @@ SCN_PRIVATE stripe_connect_result scn_finish(stripe_connect_form *w, size_t *out
     if (w->invalid_argument) {
         r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
         *out_len = 0;
-    } else if (w->overflow || w->len >= w->cap) {
+    } else if (w->len >= w->cap) {                   /* as after every overflow, and with cap 0 */
         r = STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
     }
     if (r == STRIPE_CONNECT_OK) w->buf[w->len] = '\0';
@@ -900,7 +900,8 @@ SCN_PRIVATE void scn_put_indexed_pair(stripe_connect_form *w, size_t body_start,
     scn_put_str(w, name);
     scn_put_char(w, '[');
     scn_put_decimal(w, index);
-    scn_put(w, "]=", 2);
+    scn_put_char(w, ']');
+    scn_put_char(w, '=');
     scn_put_encoded_text(w, value, 0);
 }
 
@@ -1091,11 +1092,12 @@ SCN_PRIVATE const scn_redirect_param *scn_redirect_param_named(stripe_connect_fo
                                                               int has_value)
 {
     char key[24];
-    size_t i, key_len;
+    size_t i;
     int has_nul;
     scn_writer_init(w, key, sizeof key);
     has_nul = scn_put_decoded(w, s, eq);
-    if (scn_finish(w, &key_len) != STRIPE_CONNECT_OK || has_nul || !has_value) return NULL;
+    scn_end_cut_text(w);                 /* a key cut short is longer than any name: it matches none */
+    if (has_nul || !has_value) return NULL;
     for (i = 0; i < sizeof scn_redirect_params / sizeof scn_redirect_params[0]; i++)
         if (scn_str_equal(key, scn_redirect_params[i].key)) return &scn_redirect_params[i];
     return NULL;
@@ -1107,19 +1109,19 @@ SCN_PRIVATE int scn_redirect_take_param(const char *s, size_t n, stripe_connect_
     stripe_connect_form w;
     size_t eq = scn_index_of(s, n, '='), value_at = eq < n ? eq + 1 : n;
     const scn_redirect_param *param = scn_redirect_param_named(&w, s, eq, eq < n);
+    char *field = NULL;              /* an ignored value goes nowhere, but must be well-formed */
+    size_t size = 0;
     int has_nul;
     if (w.invalid_argument) return -1;
     if (param != NULL) {
         if (param->seen_flag & *seen) return -1;
         *seen |= param->seen_flag;
-        scn_writer_init(&w, (char *)out + param->offset, param->size);
-    } else {
-        scn_writer_init(&w, NULL, 0);                       /* ignored, but must be well-formed */
+        field = (char *)out + param->offset;
+        size = param->size;
     }
+    scn_writer_init(&w, field, size);
     has_nul = scn_put_decoded(&w, s + value_at, n - value_at);
-    if (w.invalid_argument) return -1;
-    if (param == NULL) return 0;
-    if (has_nul || (w.overflow && !param->cut)) return -1;
+    if (w.invalid_argument || (param != NULL && (has_nul || (w.overflow && !param->cut)))) return -1;
     scn_end_cut_text(&w);
     return 0;
 }
@@ -1204,13 +1206,12 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_state_generate(stripe_co
 
 STRIPE_CONNECT_API int stripe_connect_state_equal(const char *a, const char *b)
 {
-    size_t n, i;
+    size_t i;
     unsigned char diff = 0;
     if (a == NULL || b == NULL) return 0;
-    n = STRIPE_CONNECT_STRLEN(a);
-    if (n != STRIPE_CONNECT_STRLEN(b)) return 0;
-    for (i = 0; i < n; i++) diff = (unsigned char)(diff | (a[i] ^ b[i]));   /* no early exit */
-    return diff == 0;
+    for (i = 0; a[i] != '\0' && b[i] != '\0'; i++)       /* to the end of the shorter one, */
+        diff = (unsigned char)(diff | (a[i] ^ b[i]));    /* with no early exit */
+    return diff == 0 && a[i] == b[i];                    /* and it must be the end of both */
 }
 
 /* ---- JSON ------------------------------------------------------------------------------------------------
@@ -2527,7 +2528,7 @@ typedef struct scn_bytes { const void *data; size_t len; } scn_bytes;
 
 typedef struct scn_sha256 {
     uint32_t state[8];
-    unsigned char block[64];
+    uint32_t block[16];             /* the block being filled, as big-endian words */
     size_t used;                    /* bytes of block filled */
 } scn_sha256;
 
@@ -2548,11 +2549,6 @@ static const uint32_t scn_sha256_initial[8] = {
 
 #define SCN_ROTR(x, n) ((uint32_t)(((x) >> (n)) | ((x) << (32 - (n)))))
 
-SCN_PRIVATE uint32_t scn_load_be32(const unsigned char *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
 SCN_PRIVATE void scn_store_be32(unsigned char *p, uint32_t v)
 {
     p[0] = (unsigned char)(v >> 24);
@@ -2561,16 +2557,16 @@ SCN_PRIVATE void scn_store_be32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], const unsigned char block[64])
+/* Hashes the block into state. The block holds the message schedule's rolling 16 words, so it
+   ends up overwritten (and the caller's wipe covers it). */
+SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], uint32_t w[16])
 {
-    uint32_t w[16], v[8];
-    size_t i;
+    uint32_t v[8];
+    size_t i, j;
     for (i = 0; i < 8; i++) v[i] = state[i];
     for (i = 0; i < 64; i++) {
         uint32_t t1, t2;
-        if (i < 16) {
-            w[i] = scn_load_be32(block + 4 * i);
-        } else {
+        if (i >= 16) {
             uint32_t w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15];
             uint32_t s0 = SCN_ROTR(w15, 7) ^ SCN_ROTR(w15, 18) ^ (w15 >> 3);
             uint32_t s1 = SCN_ROTR(w2, 17) ^ SCN_ROTR(w2, 19) ^ (w2 >> 10);
@@ -2580,16 +2576,17 @@ SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], const unsigned char bloc
              ((v[4] & v[5]) ^ (~v[4] & v[6])) + scn_sha256_k[i] + w[i & 15];
         t2 = (SCN_ROTR(v[0], 2) ^ SCN_ROTR(v[0], 13) ^ SCN_ROTR(v[0], 22)) +
              ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-        v[7] = v[6]; v[6] = v[5]; v[5] = v[4]; v[4] = v[3] + t1;
-        v[3] = v[2]; v[2] = v[1]; v[1] = v[0]; v[0] = t1 + t2;
+        for (j = 7; j > 0; j--) v[j] = v[j - 1];
+        v[4] += t1;
+        v[0] = t1 + t2;
     }
     for (i = 0; i < 8; i++) state[i] += v[i];
 }
 
 SCN_PRIVATE void scn_sha256_add_byte(scn_sha256 *h, unsigned byte)
 {
-    h->block[h->used++] = (unsigned char)byte;
-    if (h->used == 64) {
+    h->block[h->used / 4] = h->block[h->used / 4] << 8 | byte;   /* 4 bytes in fill a word */
+    if (++h->used == 64) {
         scn_sha256_compress(h->state, h->block);
         h->used = 0;
     }
@@ -2668,21 +2665,19 @@ STRIPE_CONNECT_API void stripe_connect_hmac_sha256(const void *key, size_t key_l
 #define SCN_TIMESTAMP_DIGITS_MAX 18   /* any 18 digits fit an int64_t */
 
 /* Finds the next entry with the key wanted in a signature header, from *at, and moves *at past
-   it. Returns 1 (its value in *value and *value_len), 0 at the end, or -1 on an entry that is
-   not key=value. */
+   it (to NULL after the last entry). Returns 1 (its value in *value and *value_len), 0 at the
+   end, or -1 on an entry that is not key=value (an empty one too, as a trailing ',' leaves). */
 SCN_PRIVATE int scn_signature_next(const char **at, const char *wanted, const char **value, size_t *value_len)
 {
-    while (**at != '\0') {
-        const char *key = *at, *end = key, *equals = NULL;
-        size_t i;
-        for (; *end != '\0' && *end != ','; end++)
-            if (*end == '=' && equals == NULL) equals = end;
-        if (equals == NULL || equals == key || end == equals + 1 || (*end == ',' && end[1] == '\0')) return -1;
-        *at = end + (*end == ',');
+    while (*at != NULL) {
+        const char *key = *at;
+        size_t len = scn_index_of(key, STRIPE_CONNECT_STRLEN(key), ','), equals = scn_index_of(key, len, '='), i;
+        if (equals == 0 || equals + 1 >= len) return -1;          /* no key, no '=' or no value */
+        *at = key[len] != '\0' ? key + len + 1 : NULL;
         for (i = 0; wanted[i] != '\0' && key[i] == wanted[i]; i++) {}
-        if (wanted[i] == '\0' && key[i] == '=') {
-            *value = equals + 1;
-            *value_len = (size_t)(end - *value);
+        if (wanted[i] == '\0' && i == equals) {
+            *value = key + equals + 1;
+            *value_len = len - equals - 1;
             return 1;
         }
     }
@@ -2690,8 +2685,8 @@ SCN_PRIVATE int scn_signature_next(const char **at, const char *wanted, const ch
 }
 
 /* 1 when hex (64 digits, either case) spells mac; the comparison takes the same time wherever
-   they differ. */
-SCN_PRIVATE int scn_hex_matches(const char *hex, size_t len, const unsigned char mac[32])
+   they differ. (Not inlined: in webhook_verify's frame its loop costs more than the call.) */
+SCN_PRIVATE SCN_NOINLINE int scn_hex_matches(const char *hex, size_t len, const unsigned char mac[32])
 {
     unsigned diff = 0;
     size_t i;
