@@ -586,7 +586,9 @@ STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n);
 /* Private names start with scn_ / SCN_ (no double underscores: they are reserved in C++). */
 #if defined(__GNUC__) || defined(__clang__)
 #  define SCN_PRIVATE static __attribute__((unused))
-#  define SCN_NOINLINE __attribute__((noinline))   /* keeps a stage's locals out of its caller's frame */
+#  define SCN_NOINLINE __attribute__((noinline))   /* keeps a stage's locals out of its caller's frame,
+                                                       or one copy of a helper where inlined copies
+                                                       would cost more code (each use says which) */
 #else
 #  define SCN_PRIVATE static
 #  define SCN_NOINLINE
@@ -2063,8 +2065,9 @@ SCN_PRIVATE int scn_call_begin(const stripe_connect_client *c, stripe_connect_er
     return c != NULL && c->transport.perform != NULL && c->work != NULL && c->work_size > 0;
 }
 
-/* The end of every blocking call: the scratch buffer wiped, whatever it was given. */
-SCN_PRIVATE stripe_connect_result scn_call_end(stripe_connect_client *c, stripe_connect_result r)
+/* The end of every blocking call: the scratch buffer wiped, whatever it was given. Not inlined:
+   one copy for the four calls. */
+SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_call_end(stripe_connect_client *c, stripe_connect_result r)
 {
     if (c != NULL) stripe_connect_wipe(c->work, c->work_size);
     return r;

@@ -65,7 +65,7 @@ COMPARISONS = [
     ("token 4 KiB vs jsmn", "parse_token_4k/stripe_connect", "parse_token_4k/jsmn", 1.0),
     ("URL vs curl_url", "authorize_url/stripe_connect", "authorize_url/curl_url", 0.1),
     ("encode vs curl_easy_escape", "percent_encode_1k/stripe_connect", "percent_encode_1k/curl_easy_escape", None),
-    ("exchange, kept-alive connection vs bare libcurl", "exchange/stripe_connect_curl", "exchange/bare_curl", 1.02),
+    ("exchange, kept alive vs bare libcurl", "exchange/stripe_connect_curl", "exchange/bare_curl", 1.02),
     ("exchange, new connection vs bare libcurl", "exchange_new_connection/stripe_connect_curl",
      "exchange_new_connection/bare_curl", 1.02),
 ]
