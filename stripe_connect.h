@@ -1246,8 +1246,10 @@ typedef struct scn_json {
     unsigned char is_array[STRIPE_CONNECT_JSON_MAX_DEPTH];
 } scn_json;
 
+/* A NULL text (len 0) is the empty document. */
 SCN_PRIVATE SCN_NOINLINE void scn_json_init(scn_json *j, const char *text, size_t len)
 {
+    if (text == NULL) text = "";
     j->at = (const unsigned char *)text;
     j->end = j->at + len;
     j->text = text;
@@ -1267,9 +1269,9 @@ SCN_PRIVATE void scn_json_skip_space(scn_json *j)
     while (j->at < j->end && (*j->at == ' ' || *j->at == '\n' || *j->at == '\r' || *j->at == '\t')) j->at++;
 }
 
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), or 0: a lead byte from C2, then
-   continuation bytes (80..BF), the first two bytes not an overlong form (E0 80..9F, F0 80..8F),
-   a surrogate (ED A0..BF) or above U+10FFFF (F4 90 and up). */
+/* Length of the valid multi-byte UTF-8 sequence at p, or 0 (so for every byte below C2): a lead
+   byte from C2, then continuation bytes (80..BF), the first two bytes not an overlong form
+   (E0 80..9F, F0 80..8F), a surrogate (ED A0..BF) or above U+10FFFF (F4 90 and up). */
 SCN_PRIVATE size_t scn_utf8_valid_length(const unsigned char *p, const unsigned char *end)
 {
     size_t n = scn_utf8_sequence_length(p[0]), i;
@@ -1284,65 +1286,67 @@ SCN_PRIVATE size_t scn_utf8_valid_length(const unsigned char *p, const unsigned 
     return n;
 }
 
-/* Reads u and 4 hex digits at p (a \u escape after its backslash) into *unit. */
-SCN_PRIVATE int scn_json_read_u(const unsigned char *p, const unsigned char *end, unsigned long *unit)
+/* The UTF-16 unit of the \u escape at p (a backslash, u and 4 hex digits), or -1. */
+SCN_PRIVATE long scn_json_read_u(const unsigned char *p, const unsigned char *end)
 {
+    long unit = 0;
     size_t i;
-    *unit = 0;
-    if ((size_t)(end - p) < 5 || *p != 'u') return 0;
-    for (i = 1; i < 5; i++) {
+    if ((size_t)(end - p) < 6 || p[0] != '\\' || p[1] != 'u') return -1;
+    for (i = 2; i < 6; i++) {
         int v = scn_hex_value(p[i]);
-        if (v < 0) return 0;
-        *unit = (*unit << 4) | (unsigned long)v;
+        if (v < 0) return -1;
+        unit = unit << 4 | v;
     }
-    return 1;
+    return unit;
 }
 
-/* Reads the escape after a backslash at p: its code point into *cp. Returns its length, or 0
+/* Reads the escape at p (at its backslash): its code point into *cp. Returns its length, or 0
    when it is not a valid escape. The scanner checks every escape with it and the decoder
    decodes with it, so both agree. A \u escape must form a whole character: a high surrogate
    only with the low one after it, a low one never alone. */
 SCN_PRIVATE size_t scn_json_escape(const unsigned char *p, const unsigned char *end, unsigned long *cp)
 {
     static const char escapes[] = "\"\\/bfnrt", plain[] = "\"\\/\b\f\n\r\t";
-    unsigned long low;
+    long unit, low;
     size_t i;
-    if (p >= end) return 0;
-    i = scn_index_of(escapes, sizeof escapes - 1, (char)*p);
+    if (end - p < 2) return 0;
+    i = scn_index_of(escapes, sizeof escapes - 1, (char)p[1]);
     if (i < sizeof escapes - 1) {
         *cp = (unsigned char)plain[i];
-        return 1;
+        return 2;
     }
-    if (!scn_json_read_u(p, end, cp) || (*cp >= 0xdc00 && *cp <= 0xdfff)) return 0;
-    if (*cp < 0xd800 || *cp > 0xdbff) return 5;
-    if (end - p < 6 || p[5] != '\\' || !scn_json_read_u(p + 6, end, &low) || low < 0xdc00 || low > 0xdfff)
-        return 0;
-    *cp = 0x10000 + ((*cp - 0xd800) << 10) + (low - 0xdc00);
-    return 11;
+    unit = scn_json_read_u(p, end);
+    if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff)) return 0;
+    *cp = (unsigned long)unit;
+    if (unit < 0xd800 || unit > 0xdbff) return 6;
+    low = scn_json_read_u(p + 6, end);                       /* -1 too is no low surrogate */
+    if (low < 0xdc00 || low > 0xdfff) return 0;
+    *cp = 0x10000 + ((unsigned long)(unit - 0xd800) << 10) + (unsigned long)(low - 0xdc00);
+    return 12;
 }
 
 /* Scans a string from its opening quote. */
 SCN_PRIVATE int scn_json_scan_string(scn_json *j)
 {
-    const unsigned char *p = ++j->at;
+    const unsigned char *start = j->at + 1, *p = start;
     j->escaped = 0;
     for (;;) {
         size_t n;
         unsigned long cp;
         while (p < j->end && (scn_char_class[*p] & SCN_JSON_PLAIN)) p++;
-        if (p >= j->end || *p < 0x20) return 0;
+        if (p >= j->end) return 0;
         if (*p == '"') break;
         if (*p == '\\') {
             j->escaped = 1;
-            n = 1 + scn_json_escape(p + 1, j->end, &cp);
+            n = scn_json_escape(p, j->end, &cp);
         } else {
-            n = scn_utf8_valid_length(p, j->end);
+            n = scn_utf8_valid_length(p, j->end);   /* 0 for a control byte too */
         }
-        if (n <= 1) return 0;                 /* 1: a backslash without a valid escape; 0: bad UTF-8 */
+        if (n == 0) return 0;                 /* not a valid escape, or bad UTF-8 */
         p += n;
     }
-    j->text = (const char *)j->at;
-    j->text_len = (size_t)(p - j->at);
+    j->text = (const char *)start;
+    j->text_len = (size_t)(p - start);
     j->at = p + 1;
     return 1;
 }
@@ -1379,7 +1383,7 @@ SCN_PRIVATE int scn_json_scan_number(scn_json *j)
    order); returns the token, or SCN_JSON_ERROR. */
 SCN_PRIVATE int scn_json_scan_literal(scn_json *j)
 {
-    static const char *const words[] = { "true", "false", "null" };
+    static const char words[][8] = { "true", "false", "null" };
     int token = *j->at == 't' ? SCN_JSON_TRUE : *j->at == 'f' ? SCN_JSON_FALSE : SCN_JSON_NULL;
     const char *word = words[token - SCN_JSON_TRUE];
     size_t i;
@@ -1460,17 +1464,16 @@ SCN_PRIVATE int scn_json_next(scn_json *j)
     return j->is_array[j->depth - 1] ? scn_json_value(j) : scn_json_key(j);
 }
 
-/* Skips the value whose first token was just read (all of it when it opens a container).
-   Returns 0 when the document is not valid JSON. */
+/* Skips the value whose first token (not an error) was just read: all of it when it opens a
+   container (inside which SCN_JSON_END cannot come). Returns 0 when the document is not valid
+   JSON. */
 SCN_PRIVATE int scn_json_skip(scn_json *j, int token)
 {
     size_t depth;
-    if (token == SCN_JSON_ERROR || token == SCN_JSON_END) return 0;
     if (token != SCN_JSON_OBJECT && token != SCN_JSON_ARRAY) return 1;
     depth = j->depth - 1;
     do {
-        token = scn_json_next(j);
-        if (token == SCN_JSON_ERROR || token == SCN_JSON_END) return 0;
+        if (scn_json_next(j) == SCN_JSON_ERROR) return 0;
     } while (j->depth > depth);
     return 1;
 }
@@ -1511,15 +1514,15 @@ SCN_PRIVATE void scn_json_pieces_init(scn_json_pieces *p, const scn_json *j)
 /* The next piece into *piece; returns its length, 0 at the end. */
 SCN_PRIVATE size_t scn_json_next_piece(scn_json_pieces *p, const char **piece)
 {
-    const char *run = p->at;
-    unsigned long cp = 0;
+    const char *start = p->at, *run = start;
+    unsigned long cp;                             /* the escape sets it: the scanner has checked it */
     while (run < p->end && *run != '\\') run++;
-    if (run > p->at || run == p->end) {
-        *piece = p->at;
+    if (run > start || run == p->end) {
+        *piece = start;
         p->at = run;
-        return (size_t)(run - *piece);
+        return (size_t)(run - start);
     }
-    p->at = run + 1 + scn_json_escape((const unsigned char *)run + 1, (const unsigned char *)p->end, &cp);
+    p->at = run + scn_json_escape((const unsigned char *)run, (const unsigned char *)p->end, &cp);
     if (cp == 0) p->has_nul = 1;
     *piece = p->buf;
     return scn_utf8_encode(cp, p->buf);
@@ -1527,9 +1530,9 @@ SCN_PRIVATE size_t scn_json_next_piece(scn_json_pieces *p, const char **piece)
 
 /* Decodes the last string token into out[cap] and ends it with a NUL. Returns OK;
    ERR_BUFFER_TOO_SMALL (*len = the length needed; out wiped) or ERR_UNEXPECTED_RESPONSE (it holds
-   \u0000; out wiped). With cut set (for messages) a text too long is cut at a UTF-8 boundary
-   instead, a \u0000 ends it, and the result is OK (len may then be NULL). */
-SCN_PRIVATE stripe_connect_result scn_json_copy_string(const scn_json *j, char *out, size_t cap, int cut, size_t *len)
+   \u0000; out wiped). Without len (for messages) a text too long is cut at a UTF-8 boundary
+   instead, a \u0000 ends it, and the result is OK. */
+SCN_PRIVATE stripe_connect_result scn_json_copy_string(const scn_json *j, char *out, size_t cap, size_t *len)
 {
     stripe_connect_form w;
     scn_json_pieces p;
@@ -1539,7 +1542,7 @@ SCN_PRIVATE stripe_connect_result scn_json_copy_string(const scn_json *j, char *
     scn_json_pieces_init(&p, j);
     if (!j->escaped) scn_put(&w, j->text, j->text_len);     /* nothing to decode */
     else while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(&w, piece, n);
-    if (cut) {
+    if (len == NULL) {
         scn_end_cut_text(&w);
         return STRIPE_CONNECT_OK;
     }
@@ -1610,10 +1613,11 @@ typedef struct scn_answer {
 /* The field of fields[count] named key[0..n) (which holds no NUL), or NULL. */
 SCN_PRIVATE const scn_field *scn_find_field(const scn_field *fields, size_t count, const char *key, size_t n)
 {
-    size_t i, k;
-    for (i = 0; i < count; i++) {
-        for (k = 0; k < n && key[k] == fields[i].name[k]; k++) {}
-        if (k == n && fields[i].name[k] == '\0') return &fields[i];
+    const scn_field *f;
+    size_t k;
+    for (f = fields; count > 0; f++, count--) {
+        for (k = 0; k < n && key[k] == f->name[k]; k++) {}
+        if (k == n && f->name[k] == '\0') return f;
     }
     return NULL;
 }
@@ -1644,7 +1648,7 @@ SCN_PRIVATE int scn_answer_next_member(scn_answer *a, int in_error_object, const
     if (!a->json.escaped) {
         key = a->json.text;
         n = a->json.text_len;
-    } else if (scn_json_copy_string(&a->json, decoded, sizeof decoded, 0, &n) != STRIPE_CONNECT_OK) {
+    } else if (scn_json_copy_string(&a->json, decoded, sizeof decoded, &n) != STRIPE_CONNECT_OK) {
         n = 0;
     }
     *f = scn_answer_field(a, key, n, in_error_object);
@@ -1665,7 +1669,7 @@ SCN_PRIVATE void scn_answer_read_field(scn_answer *a, const scn_field *f, int to
         STRIPE_CONNECT_MEMCPY(target, &value, sizeof value);
     } else if (f->kind == SCN_FIELD_STRING && token == SCN_JSON_STRING) {
         size_t n;
-        if (scn_json_copy_string(&a->json, target, f->size, 0, &n) != STRIPE_CONNECT_OK) a->wrong_shape = 1;
+        if (scn_json_copy_string(&a->json, target, f->size, &n) != STRIPE_CONNECT_OK) a->wrong_shape = 1;
     } else if (token != SCN_JSON_NULL || f->required) {
         a->wrong_shape = 1;
     }
@@ -1687,7 +1691,7 @@ SCN_PRIVATE int scn_answer_read_value(scn_answer *a, const scn_field *f, int tok
         /* fall through */
     case SCN_FIELD_ERROR_TEXT:
         if (token == SCN_JSON_STRING && a->err != NULL)
-            scn_json_copy_string(&a->json, (char *)a->err + f->offset, f->size, 1, NULL);
+            scn_json_copy_string(&a->json, (char *)a->err + f->offset, f->size, NULL);
         break;
     default:
         scn_answer_read_field(a, f, token);
@@ -1714,9 +1718,11 @@ SCN_PRIVATE int scn_answer_read_members(scn_answer *a)
 
 SCN_PRIVATE int scn_answer_required_present(const scn_answer *a)
 {
-    size_t i;
-    for (i = 0; i < a->field_count; i++)
-        if (a->fields[i].required && !(a->seen & (1UL << i))) return 0;
+    const scn_field *f = a->fields;
+    unsigned long seen = a->seen;                 /* shifted along: bit 0 is f's */
+    size_t count;
+    for (count = a->field_count; count > 0; count--, f++, seen >>= 1)
+        if (f->required && !(seen & 1)) return 0;
     return 1;
 }
 
@@ -1754,12 +1760,13 @@ SCN_PRIVATE stripe_connect_result scn_parse_answer(int http_status, const char *
     stripe_connect_result r;
 
     scn_parse_begin(http_status, dest, dest_size, err);
-    STRIPE_CONNECT_MEMSET(&a, 0, sizeof a);
     scn_json_init(&a.json, body, len);
     a.fields = fields;
     a.field_count = field_count;
     a.dest = dest;
     a.err = err;
+    a.seen = 0;
+    a.error_kind = SCN_ERROR_ABSENT;
 
     a.wrong_shape = scn_json_next(&a.json) != SCN_JSON_OBJECT;     /* the rest is read all the same */
     valid = (a.wrong_shape || scn_answer_read_members(&a)) && scn_json_read_to_end(&a.json);
@@ -1779,7 +1786,7 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_token_response(int
         scn_parse_begin(http_status, out, sizeof *out, err);   /* scn_parse_answer does it otherwise */
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     }
-    return scn_parse_answer(http_status, body != NULL ? body : "", len, scn_token_fields,
+    return scn_parse_answer(http_status, body, len, scn_token_fields,
                             sizeof scn_token_fields / sizeof scn_token_fields[0], (char *)out, sizeof *out, err);
 }
 
@@ -1792,7 +1799,7 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_respon
         scn_parse_begin(http_status, NULL, 0, err);
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     }
-    r = scn_parse_answer(http_status, body != NULL ? body : "", len, scn_deauthorize_fields, 1,
+    r = scn_parse_answer(http_status, body, len, scn_deauthorize_fields, 1,
                          answered, sizeof answered, err);
     if (r == STRIPE_CONNECT_OK && !scn_str_equal(answered, stripe_user_id)) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
     stripe_connect_wipe(answered, sizeof answered);
@@ -1803,73 +1810,71 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_parse_deauthorize_respon
    One builder for every request to Stripe: the OAuth endpoints (one builder for both, shared by
    the blocking calls and their sans-I/O pairs) and the API call. The request is written into the
    caller's buffer as texts one after the other, each ended by a NUL: the URL, the value of each
-   header sent, in the headers' order, then the body. */
+   header the request may send, in their order ("" for one it does not send), then the body. */
 #define SCN_DEFAULT_API_BASE "https://api.stripe.com"
 #define SCN_IDEMPOTENCY_KEY_MAX 255
+
+/* The texts a request is made of, from the client and the caller, which scn_request_valid
+   checks. The first three must be set; the others may be NULL (not sent). */
+enum {
+    SCN_KEY,               /* the secret key or access token */
+    SCN_BASE, SCN_PATH,
+    SCN_STRIPE_VERSION, SCN_STRIPE_ACCOUNT,
+    SCN_IDEMPOTENCY_KEY,   /* NULL too when uuid makes one */
+    SCN_APP_NAME, SCN_APP_VERSION, SCN_APP_URL,   /* only API calls send the app */
+    SCN_TEXT_COUNT
+};
 
 /* A request being written: what it is made of, and the writer of its texts. */
 typedef struct scn_request {
     stripe_connect_form w;
     const char *method;                     /* "POST", "GET" or "DELETE" */
     int is_post;                            /* the params are the body, else the query */
-    const char *base, *path;
+    const char *text[SCN_TEXT_COUNT];       /* by the names above */
     const char *params; size_t params_len;  /* form-encoded, as the API caller gave them */
-    const char *key;                        /* the secret key or access token */
     int key_in_body;                        /* 1: the body carries the key, no Authorization */
-    int is_api;                             /* the User-Agent names the client's app */
-    const char *stripe_account;             /* NULL: no Stripe-Account header */
-    const char *idempotency_key;            /* NULL: none, unless uuid is set */
     unsigned char *uuid;                    /* 16 random bytes for a generated idempotency key */
     size_t body_at;                         /* where the body starts in the buffer */
-    unsigned headers;                       /* bit i: header i of scn_header_names is sent */
 } scn_request;
 
 /* The headers a request may send, in the order they are sent. */
 static const char *const scn_header_names[] = {
     "Authorization", "Content-Type", "User-Agent", "Stripe-Version", "Stripe-Account", "Idempotency-Key"
 };
-enum { SCN_AUTHORIZATION, SCN_CONTENT_TYPE, SCN_USER_AGENT, SCN_STRIPE_VERSION, SCN_STRIPE_ACCOUNT,
-       SCN_IDEMPOTENCY_KEY, SCN_HEADER_COUNT };
+#define SCN_HEADER_COUNT (sizeof scn_header_names / sizeof scn_header_names[0])
 
-/* Everything a request would send from the client and the caller must be printable, so that it
-   cannot end a header or the URL (see "Checks on the client's strings"); the app's strings must
-   not hold '"' or '\\' either, which would end or escape part of the User-Agent. */
-SCN_PRIVATE int scn_request_valid(const scn_request *q, const stripe_connect_client *c)
+/* The method must be POST, GET or DELETE. Everything a request would send from the client and
+   the caller must be printable, so that it cannot end a header or the URL (see "Checks on the
+   client's strings"); the app's strings must not hold '"' or '\\' either, which would end or
+   escape part of the User-Agent. */
+SCN_PRIVATE int scn_request_valid(const scn_request *q)
 {
-    /* What each text must not hold. The first three must be set; the others may be NULL (not
-       sent), and the app's three only API calls send. */
-    static const unsigned char forbidden[] = {
+    /* What each text must not hold. */
+    static const unsigned char forbidden[SCN_TEXT_COUNT] = {
         0, SCN_NO_SPACE, SCN_NO_SPACE | SCN_NO_HASH,      /* the key, the base URL, the path */
         0, 0, SCN_NO_SPACE,                               /* Stripe-Version, Stripe-Account, Idempotency-Key */
         SCN_NO_QUOTE, SCN_NO_QUOTE, SCN_NO_QUOTE          /* app_name, app_version, app_url */
     };
-    const char *texts[sizeof forbidden];
+    const char *const *text = q->text;
     size_t i;
-    texts[0] = q->key;
-    texts[1] = q->base;
-    texts[2] = q->path;
-    texts[3] = c->stripe_version;
-    texts[4] = q->stripe_account;
-    texts[5] = q->idempotency_key;
-    texts[6] = c->app_name;
-    texts[7] = c->app_version;
-    texts[8] = c->app_url;
-    for (i = 0; i < (q->is_api ? sizeof forbidden : sizeof forbidden - 3); i++)
-        if ((i < 3 || texts[i] != NULL) && !scn_is_value(texts[i], forbidden[i])) return 0;
-    return q->path[0] == '/' && (q->params != NULL || q->params_len == 0) &&
+    for (i = 0; i < SCN_TEXT_COUNT; i++)
+        if ((i <= SCN_PATH || text[i] != NULL) && !scn_is_value(text[i], forbidden[i])) return 0;
+    return (q->is_post || scn_str_equal(q->method, "GET") || scn_str_equal(q->method, "DELETE")) &&
+           text[SCN_PATH][0] == '/' && (q->params != NULL || q->params_len == 0) &&
            scn_is_printable(q->params, q->params_len, SCN_NO_SPACE | SCN_NO_HASH) &&
-           (q->idempotency_key == NULL || STRIPE_CONNECT_STRLEN(q->idempotency_key) <= SCN_IDEMPOTENCY_KEY_MAX);
+           (text[SCN_IDEMPOTENCY_KEY] == NULL ||
+            STRIPE_CONNECT_STRLEN(text[SCN_IDEMPOTENCY_KEY]) <= SCN_IDEMPOTENCY_KEY_MAX);
 }
 
 /* What an API call adds to the User-Agent: " <app_name>[/<app_version>][ (<app_url>)]" when set. */
-SCN_PRIVATE void scn_put_app(stripe_connect_form *w, const stripe_connect_client *c)
+SCN_PRIVATE void scn_put_app(stripe_connect_form *w, const char *const *text)
 {
-    if (c->app_name != NULL) {
-        scn_put_char(w, ' ');
-        scn_put_str(w, c->app_name);
-        if (c->app_version != NULL) { scn_put_char(w, '/'); scn_put_str(w, c->app_version); }
-        if (c->app_url != NULL) { scn_put(w, " (", 2); scn_put_str(w, c->app_url); scn_put_char(w, ')'); }
-    }
+    static const char *const before[] = { " ", "/", " (" };   /* app_name, app_version, app_url */
+    size_t i;
+    if (text[SCN_APP_NAME] == NULL) return;
+    for (i = SCN_APP_NAME; i <= SCN_APP_URL; i++)
+        if (text[i] != NULL) { scn_put_str(w, before[i - SCN_APP_NAME]); scn_put_str(w, text[i]); }
+    if (text[SCN_APP_URL] != NULL) scn_put_char(w, ')');
 }
 
 /* A UUID v4 in its 36-character form, from 16 random bytes. */
@@ -1886,33 +1891,33 @@ SCN_PRIVATE void scn_put_uuid4(stripe_connect_form *w, unsigned char *bytes)
     }
 }
 
-/* Ends the value of a header with s, which sends that header; a NULL s sends none. */
-SCN_PRIVATE SCN_NOINLINE void scn_put_header_value(scn_request *q, unsigned header, const char *s)
+/* Ends the value of a header with s (NULL: nothing more). A header whose value is empty is not
+   sent; none that is sent can be empty (scn_request_valid). */
+SCN_PRIVATE void scn_end_header_value(stripe_connect_form *w, const char *s)
 {
-    if (s == NULL) return;
-    scn_put_str(&q->w, s);
-    scn_put_char(&q->w, '\0');
-    q->headers |= 1u << header;
+    if (s != NULL) scn_put_str(w, s);
+    scn_put_char(w, '\0');
 }
 
 /* Writes the URL and the headers' values into buf, then the API call's body; an OAuth builder
    then writes its form. */
-SCN_PRIVATE void scn_request_start(scn_request *q, const stripe_connect_client *c, char *buf, size_t cap)
+SCN_PRIVATE void scn_request_start(scn_request *q, char *buf, size_t cap)
 {
     stripe_connect_form *w = &q->w;
     scn_writer_init(w, buf, cap);
-    scn_put_base_and_path(w, q->base, q->path);
+    scn_put_base_and_path(w, q->text[SCN_BASE], q->text[SCN_PATH]);
     if (!q->is_post && q->params_len > 0) { scn_put_char(w, '?'); scn_put(w, q->params, q->params_len); }
     scn_put_char(w, '\0');
-    if (!q->key_in_body) { scn_put(w, "Bearer ", 7); scn_put_header_value(q, SCN_AUTHORIZATION, q->key); }
-    if (q->is_post) scn_put_header_value(q, SCN_CONTENT_TYPE, SCN_FORM_CONTENT_TYPE);
+    if (!q->key_in_body) { scn_put_str(w, "Bearer "); scn_put_str(w, q->text[SCN_KEY]); }
+    scn_end_header_value(w, NULL);                                             /* Authorization */
+    scn_end_header_value(w, q->is_post ? SCN_FORM_CONTENT_TYPE : NULL);        /* Content-Type */
     scn_put_str(w, STRIPE_CONNECT_USER_AGENT);
-    if (q->is_api) scn_put_app(w, c);
-    scn_put_header_value(q, SCN_USER_AGENT, "");
-    scn_put_header_value(q, SCN_STRIPE_VERSION, c->stripe_version);
-    scn_put_header_value(q, SCN_STRIPE_ACCOUNT, q->stripe_account);
+    scn_put_app(w, q->text);
+    scn_end_header_value(w, NULL);                                             /* User-Agent */
+    scn_end_header_value(w, q->text[SCN_STRIPE_VERSION]);
+    scn_end_header_value(w, q->text[SCN_STRIPE_ACCOUNT]);
     if (q->uuid != NULL) scn_put_uuid4(w, q->uuid);
-    scn_put_header_value(q, SCN_IDEMPOTENCY_KEY, q->uuid != NULL ? "" : q->idempotency_key);
+    scn_end_header_value(w, q->text[SCN_IDEMPOTENCY_KEY]);                    /* NULL with a uuid */
     q->body_at = w->len;
     if (q->is_post) scn_put(w, q->params, q->params_len);
 }
@@ -1932,12 +1937,12 @@ SCN_PRIVATE stripe_connect_result scn_request_finish(scn_request *q, const strip
     const char *text;
     size_t used, i, n = 0;
     stripe_connect_result r = scn_finish(&q->w, &used);
-    *out_len = r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT ? 0 : used + 1;    /* with the body's NUL */
+    *out_len = used + (r != STRIPE_CONNECT_ERR_INVALID_ARGUMENT);   /* the body's NUL too; 0 if refused */
     if (r != STRIPE_CONNECT_OK) return r;
     text = q->w.buf;                                      /* the URL */
     for (i = 0; i < SCN_HEADER_COUNT; i++) {
-        if (!((q->headers >> i) & 1u)) continue;
         text = scn_next_text(text);
+        if (text[0] == '\0') continue;                    /* not sent */
         out->headers[n].name = scn_header_names[i];
         out->headers[n].value = text;
         n++;
@@ -2018,12 +2023,13 @@ SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_oauth_build(const stripe_conn
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     q.method = "POST";
     q.is_post = 1;
-    q.base = scn_connect_base(c);
-    q.path = deauthorize ? "/oauth/deauthorize" : "/oauth/token";
-    q.key = c->secret_key;
+    q.text[SCN_KEY] = c->secret_key;
+    q.text[SCN_BASE] = scn_connect_base(c);
+    q.text[SCN_PATH] = deauthorize ? "/oauth/deauthorize" : "/oauth/token";
+    q.text[SCN_STRIPE_VERSION] = c->stripe_version;
     q.key_in_body = !deauthorize && c->secret_in_body;
-    if (!scn_request_valid(&q, c)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_request_start(&q, c, buf, cap);
+    if (!scn_request_valid(&q)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_request_start(&q, buf, cap);
     if (deauthorize) scn_put_deauthorize_form(&q, c, stripe_user_id);
     else scn_put_token_form(&q, p);
     if (q.key_in_body) scn_put_pair(&q.w, q.body_at, "client_secret", c->secret_key);
@@ -2159,11 +2165,11 @@ SCN_PRIVATE stripe_connect_result scn_call(stripe_connect_client *c, const strip
     stripe_connect_result r = scn_send(c, req, a, &res);
     if (r == STRIPE_CONNECT_OK) r = a->parse(&res, a->out, a->context, err);   /* which sets err's status */
     if (err != NULL) {
-        /* The Request-Id up to its NUL, which the transport may have left out; err is all zeroes
-           here (scn_call_begin, the parsers), so nothing the transport left after it comes too. */
-        size_t n = 0;
-        while (n + 1 < sizeof err->request_id && res.request_id[n] != '\0') n++;
-        STRIPE_CONNECT_MEMCPY(err->request_id, res.request_id, n);
+        /* The Request-Id up to its NUL, which the transport may have left out (so its last byte
+           is made one); err is all zeroes here (scn_call_begin, the parsers), so nothing the
+           transport left after the NUL comes too. */
+        res.request_id[sizeof res.request_id - 1] = '\0';
+        STRIPE_CONNECT_MEMCPY(err->request_id, res.request_id, STRIPE_CONNECT_STRLEN(res.request_id));
     }
     return r;
 }
@@ -2252,23 +2258,21 @@ SCN_PRIVATE int scn_json_key_equals(const scn_json *j, const char *segment, size
 {
     scn_json_pieces p;
     const char *piece;
-    size_t length, i;
+    size_t length;
     scn_json_pieces_init(&p, j);
     while ((length = scn_json_next_piece(&p, &piece)) > 0) {
         if (length > n) return 0;
-        for (i = 0; i < length; i++)
-            if (piece[i] != segment[i]) return 0;
-        segment += length;
-        n -= length;
+        for (n -= length; length > 0; length--)
+            if (*piece++ != *segment++) return 0;
     }
     return n == 0;
 }
 
-/* A path segment as an array index: plain decimal, no sign, no leading zero. */
+/* A path segment (never empty) as an array index: plain decimal, no sign, no leading zero. */
 SCN_PRIVATE int scn_segment_index(const char *segment, size_t n, size_t *index)
 {
     size_t i, value = 0;
-    if (n == 0 || (n > 1 && segment[0] == '0')) return 0;
+    if (n > 1 && segment[0] == '0') return 0;
     for (i = 0; i < n; i++) {
         if (segment[i] < '0' || segment[i] > '9') return 0;
         if (value > ((size_t)-1 - 9) / 10) return 0;
@@ -2279,8 +2283,8 @@ SCN_PRIVATE int scn_segment_index(const char *segment, size_t n, size_t *index)
 }
 
 /* Moves from the container that token opened to its member named by segment (a key, or an index
-   into an array); returns the member's first token, SCN_JSON_END when there is no such member,
-   or SCN_JSON_ERROR. */
+   into an array); returns the member's first token, SCN_JSON_END when there is no such member
+   (as for any other token, SCN_JSON_ERROR and _END included), or SCN_JSON_ERROR. */
 SCN_PRIVATE int scn_json_enter(scn_json *j, int token, const char *segment, size_t n)
 {
     int is_array = token == SCN_JSON_ARRAY, found;
@@ -2301,37 +2305,39 @@ SCN_PRIVATE int scn_json_enter(scn_json *j, int token, const char *segment, size
     }
 }
 
-/* Finds path; with OK, *found is the value's first token. Returns OK, ERR_NOT_FOUND or
-   ERR_MALFORMED_JSON (for what was read so far). */
-SCN_PRIVATE stripe_connect_result scn_json_find(scn_json *j, const char *path, int *found)
+#define SCN_PATH_INVALID (-1)   /* what scn_json_find returns for a bad path (no token is negative) */
+
+/* Finds path: returns the value's first token, or SCN_JSON_END when there is no such value. When
+   what was read is not valid JSON it returns SCN_JSON_ERROR or SCN_JSON_END, and scn_json_finish
+   fails then (the scanner stays broken). SCN_PATH_INVALID when a segment of path is empty (path
+   starts or ends with '.', or holds ".."): every segment is checked, whatever the document holds. */
+SCN_PRIVATE int scn_json_find(scn_json *j, const char *path)
 {
     const char *segment = path;
     int token = scn_json_next(j);
-    while (token != SCN_JSON_ERROR) {
+    for (;;) {
         size_t n = 0;
         while (segment[n] != '\0' && segment[n] != '.') n++;
-        token = scn_json_enter(j, token, segment, n);
-        if (token == SCN_JSON_END) return STRIPE_CONNECT_ERR_NOT_FOUND;
-        if (segment[n] == '\0') break;
+        if (n == 0) return SCN_PATH_INVALID;
+        token = scn_json_enter(j, token, segment, n);    /* SCN_JSON_END from the first one not found */
+        if (segment[n] == '\0') return token;
         segment += n + 1;
     }
-    *found = token;
-    return token == SCN_JSON_ERROR ? STRIPE_CONNECT_ERR_MALFORMED_JSON : STRIPE_CONNECT_OK;
 }
 
-/* Reads the rest of the document (the rest of the value found, if any, included): a result
-   stands only if all of it is valid JSON. The text of the value found (a string or a number) is
-   kept, so it can still be read afterwards. */
-SCN_PRIVATE stripe_connect_result scn_json_finish(scn_json *j, stripe_connect_result r)
+/* Reads the rest of the document (the rest of the value found, if any, included); 1 when all of
+   it is valid JSON (never after SCN_JSON_ERROR), so that a lookup's result stands. The text of
+   the value found (a string or a number) is kept, so it can still be read afterwards. */
+SCN_PRIVATE int scn_json_finish(scn_json *j)
 {
     const char *text = j->text;
     size_t text_len = j->text_len;
     int escaped = j->escaped;
-    if (!scn_json_read_to_end(j)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;   /* at once when r is that */
+    if (!scn_json_read_to_end(j)) return 0;
     j->text = text;
     j->text_len = text_len;
     j->escaped = escaped;
-    return r;
+    return 1;
 }
 
 /* 1 when text[0..len) is one valid JSON document. */
@@ -2342,46 +2348,38 @@ SCN_PRIVATE int scn_json_valid(const char *text, size_t len)
     return scn_json_read_to_end(&j);
 }
 
-/* No segment of path is empty: it neither starts nor ends with '.', nor holds "..". */
-SCN_PRIVATE int scn_path_valid(const char *path)
-{
-    char before = '.';
-    if (path == NULL) return 0;
-    for (; *path != '\0'; before = *path++)
-        if (*path == '.' && before == '.') return 0;
-    return before != '.';
-}
-
 /* The kinds of value a lookup accepts, as a set of tokens. */
 #define SCN_JSON_KIND(token) (1U << (token))
 #define SCN_JSON_BOOLEAN (SCN_JSON_KIND(SCN_JSON_TRUE) | SCN_JSON_KIND(SCN_JSON_FALSE))
 
+/* A lookup's scanner and the first token of the value it found. */
+typedef struct scn_lookup { scn_json json; int token; } scn_lookup;
+
 /* The lookup behind the json_get functions: finds path and reads the whole document. Returns OK
-   (*token is the value's first token, its text still in j), ERR_INVALID_ARGUMENT,
+   (l->token is the value's first token, its text still in l->json), ERR_INVALID_ARGUMENT,
    ERR_MALFORMED_JSON, ERR_NOT_FOUND, or ERR_UNEXPECTED_RESPONSE when the value's token is not
-   in the set wanted (*token tells what it is). */
-SCN_PRIVATE stripe_connect_result scn_json_lookup(scn_json *j, const char *json, size_t len, const char *path,
-                                                  unsigned wanted, int *token)
+   in the set wanted (l->token tells what it is). */
+SCN_PRIVATE stripe_connect_result scn_json_lookup(scn_lookup *l, const char *json, size_t len, const char *path,
+                                                  unsigned wanted)
 {
-    stripe_connect_result r;
-    if ((json == NULL && len > 0) || !scn_path_valid(path)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    scn_json_init(j, json != NULL ? json : "", len);
-    r = scn_json_find(j, path, token);
-    r = scn_json_finish(j, r);
-    if (r == STRIPE_CONNECT_OK && !(wanted & SCN_JSON_KIND(*token))) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
-    return r;
+    if ((json == NULL && len > 0) || path == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    scn_json_init(&l->json, json, len);
+    l->token = scn_json_find(&l->json, path);
+    if (l->token == SCN_PATH_INVALID) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (!scn_json_finish(&l->json)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
+    if (l->token == SCN_JSON_END) return STRIPE_CONNECT_ERR_NOT_FOUND;
+    return wanted & SCN_JSON_KIND(l->token) ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_string(const char *json, size_t len,
         const char *path, char *out, size_t cap, size_t *out_len)
 {
-    scn_json j;
-    int token;
+    scn_lookup l;
     stripe_connect_result r;
     if (!scn_start_output(out, cap, out_len)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    r = scn_json_lookup(&j, json, len, path, SCN_JSON_KIND(SCN_JSON_STRING), &token);
+    r = scn_json_lookup(&l, json, len, path, SCN_JSON_KIND(SCN_JSON_STRING));
     if (r == STRIPE_CONNECT_ERR_INVALID_ARGUMENT) return r;
-    if (r == STRIPE_CONNECT_OK) return scn_json_copy_string(&j, out, cap, 0, out_len);
+    if (r == STRIPE_CONNECT_OK) return scn_json_copy_string(&l.json, out, cap, out_len);
     stripe_connect_wipe(out, cap);
     return r;
 }
@@ -2410,26 +2408,24 @@ SCN_PRIVATE int scn_json_number_to_int64(const scn_json *j, int64_t *out)
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_int(const char *json, size_t len,
         const char *path, int64_t *out)
 {
-    scn_json j;
-    int token;
+    scn_lookup l;
     stripe_connect_result r;
     if (out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     *out = 0;
-    r = scn_json_lookup(&j, json, len, path, SCN_JSON_KIND(SCN_JSON_NUMBER), &token);
-    if (r == STRIPE_CONNECT_OK && !scn_json_number_to_int64(&j, out)) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    r = scn_json_lookup(&l, json, len, path, SCN_JSON_KIND(SCN_JSON_NUMBER));
+    if (r == STRIPE_CONNECT_OK && !scn_json_number_to_int64(&l.json, out)) r = STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
     return r;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_bool(const char *json, size_t len,
         const char *path, int *out)
 {
-    scn_json j;
-    int token;
+    scn_lookup l;
     stripe_connect_result r;
     if (out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     *out = 0;
-    r = scn_json_lookup(&j, json, len, path, SCN_JSON_BOOLEAN, &token);
-    if (r == STRIPE_CONNECT_OK) *out = token == SCN_JSON_TRUE;
+    r = scn_json_lookup(&l, json, len, path, SCN_JSON_BOOLEAN);
+    if (r == STRIPE_CONNECT_OK) *out = l.token == SCN_JSON_TRUE;
     return r;
 }
 
@@ -2450,25 +2446,26 @@ SCN_PRIVATE SCN_NOINLINE stripe_connect_result scn_api_prepare(stripe_connect_cl
     STRIPE_CONNECT_MEMSET(&q, 0, sizeof q);
     q.method = p->method;
     q.is_post = scn_str_equal(p->method, "POST");
-    q.base = c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE;
-    q.path = p->path;
     q.params = p->params;
     q.params_len = p->params_len;
-    q.key = p->access_token != NULL ? p->access_token : c->secret_key;
-    q.is_api = 1;
-    q.stripe_account = p->stripe_account;
-    q.idempotency_key = p->idempotency_key;
-    if (!q.is_post && !scn_str_equal(p->method, "GET") && !scn_str_equal(p->method, "DELETE"))
-        return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (!scn_request_valid(&q, c)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    if (q.is_post && q.idempotency_key == NULL) {
+    q.text[SCN_KEY] = p->access_token != NULL ? p->access_token : c->secret_key;
+    q.text[SCN_BASE] = c->api_base != NULL ? c->api_base : SCN_DEFAULT_API_BASE;
+    q.text[SCN_PATH] = p->path;
+    q.text[SCN_STRIPE_VERSION] = c->stripe_version;
+    q.text[SCN_STRIPE_ACCOUNT] = p->stripe_account;
+    q.text[SCN_IDEMPOTENCY_KEY] = p->idempotency_key;
+    q.text[SCN_APP_NAME] = c->app_name;
+    q.text[SCN_APP_VERSION] = c->app_version;
+    q.text[SCN_APP_URL] = c->app_url;
+    if (!scn_request_valid(&q)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (q.is_post && q.text[SCN_IDEMPOTENCY_KEY] == NULL) {
         if (c->random == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
         q.uuid = uuid;
     }
     r = STRIPE_CONNECT_ERR_RANDOM;
     if (q.uuid == NULL || c->random(c->random_user, uuid, sizeof uuid) == 0) {
         STRIPE_CONNECT_MEMSET(req, 0, sizeof *req);
-        scn_request_start(&q, c, c->work, c->work_size);
+        scn_request_start(&q, c->work, c->work_size);
         r = scn_request_finish(&q, c, &used, req);
     }
     stripe_connect_wipe(uuid, sizeof uuid);
@@ -2512,11 +2509,9 @@ SCN_PRIVATE stripe_connect_result scn_api_request(stripe_connect_client *c, cons
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_api_request(stripe_connect_client *c,
         const stripe_connect_api_params *p, char *out, size_t cap, size_t *out_len, stripe_connect_error *err)
 {
-    stripe_connect_result r;
-    int output_ok = scn_start_output(out, cap, out_len) && cap > 0;
-    if (!scn_call_begin(c, err) || !output_ok || p == NULL || p->method == NULL)
-        r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
-    else
+    stripe_connect_result r = STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    int can_call = scn_call_begin(c, err);
+    if (scn_start_output(out, cap, out_len) && cap > 0 && can_call && p != NULL && p->method != NULL)
         r = scn_api_request(c, p, out, cap, out_len, err);
     if (r != STRIPE_CONNECT_OK && r != STRIPE_CONNECT_ERR_API && r != STRIPE_CONNECT_ERR_HTTP_STATUS)
         stripe_connect_wipe(out, cap);                    /* "" or nothing: no partial or unchecked body */
@@ -2756,21 +2751,20 @@ static const scn_field scn_event_fields[] = {
 #undef SCN_EVENT_FIELD
 
 /* Copies the string at f's path into the event; an optional one may be absent or null (as in
-   the token parser): "". */
+   the token parser): "". ERR_INVALID_ARGUMENT passes through (a NULL payload with len > 0). */
 SCN_PRIVATE stripe_connect_result scn_event_field(const char *payload, size_t len, const scn_field *f, char *event)
 {
-    scn_json j;
-    int token;
+    scn_lookup l;
     size_t n;
-    stripe_connect_result r = scn_json_lookup(&j, payload, len, f->name,
-                                              SCN_JSON_KIND(SCN_JSON_STRING) | SCN_JSON_KIND(SCN_JSON_NULL), &token);
-    if (r == STRIPE_CONNECT_OK && token == SCN_JSON_STRING) {
-        r = scn_json_copy_string(&j, event + f->offset, f->size, 0, &n);
+    stripe_connect_result r = scn_json_lookup(&l, payload, len, f->name,
+                                              SCN_JSON_KIND(SCN_JSON_STRING) | SCN_JSON_KIND(SCN_JSON_NULL));
+    if (r == STRIPE_CONNECT_OK && l.token == SCN_JSON_STRING) {
+        r = scn_json_copy_string(&l.json, event + f->offset, f->size, &n);
     } else if (r == STRIPE_CONNECT_OK || r == STRIPE_CONNECT_ERR_NOT_FOUND) {            /* null or absent */
         r = f->required ? STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE : STRIPE_CONNECT_OK;
     }
-    if (r == STRIPE_CONNECT_OK || r == STRIPE_CONNECT_ERR_MALFORMED_JSON) return r;
-    return STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;      /* of another type, too long, with NUL */
+    /* of another type or with NUL: ERR_UNEXPECTED_RESPONSE already; too long: */
+    return r == STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL ? STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE : r;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_event_read(const char *payload, size_t len,
@@ -2778,8 +2772,8 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_event_read(const
 {
     stripe_connect_result r = STRIPE_CONNECT_OK;
     size_t i;
-    if (out != NULL) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);
-    if (out == NULL || (payload == NULL && len > 0)) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    if (out == NULL) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
+    STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);      /* a NULL payload: the first lookup refuses it */
     for (i = 0; r == STRIPE_CONNECT_OK && i < sizeof scn_event_fields / sizeof scn_event_fields[0]; i++)
         r = scn_event_field(payload, len, &scn_event_fields[i], (char *)out);
     if (r != STRIPE_CONNECT_OK) STRIPE_CONNECT_MEMSET(out, 0, sizeof *out);

@@ -479,6 +479,32 @@ static void bad_paths_are_invalid_arguments(void)
     }
 }
 
+/* The whole path is checked before any answer about the document: a bad segment after one that
+   is not there, or in a document that is not JSON, is still ERR_INVALID_ARGUMENT. */
+static void a_bad_path_is_invalid_whatever_the_document(void)
+{
+    char out[16];
+    size_t out_len = 0;
+    int64_t integer = 0;
+    int boolean = 0;
+    /* the first segment is not there */
+    CHECK_RESULT(get_string(J("{\"a\":\"x\"}"), "missing..b", out, sizeof out, &out_len), INVALID);
+    CHECK_RESULT(get_int(J("{\"a\":1}"), "missing.", &integer), INVALID);
+    CHECK_RESULT(get_bool(J("[true]"), "5..b", &boolean), INVALID);
+    /* the first segment names a scalar, which has no members */
+    CHECK_RESULT(get_string(J("{\"a\":\"x\"}"), "a.b.", out, sizeof out, &out_len), INVALID);
+    /* the document is not JSON, or empty */
+    CHECK_RESULT(get_string(J("{\"a\":"), "a..b", out, sizeof out, &out_len), INVALID);
+    CHECK_RESULT(get_int(J("nope"), "a.", &integer), INVALID);
+    CHECK_RESULT(stripe_connect_json_get_bool(NULL, 0, ".a", &boolean), INVALID);
+    CHECK_RESULT(stripe_connect_json_get_string(NULL, 0, "a..b", out, sizeof out, &out_len), INVALID);
+    /* and the same documents with good paths, for contrast */
+    CHECK_RESULT(get_string(J("{\"a\":\"x\"}"), "missing.b", out, sizeof out, &out_len), NOT_FOUND);
+    CHECK_RESULT(get_string(J("{\"a\":\"x\"}"), "a.b", out, sizeof out, &out_len), NOT_FOUND);
+    CHECK_RESULT(get_string(J("{\"a\":"), "a.b", out, sizeof out, &out_len), MALFORMED);
+    CHECK_RESULT(stripe_connect_json_get_bool(NULL, 0, "a", &boolean), MALFORMED);
+}
+
 static void null_arguments_are_invalid(void)
 {
     static const char json[] = "{\"s\":\"x\",\"n\":1,\"b\":true}";
@@ -666,6 +692,7 @@ void suite_json_lookup(void)
     string_buffer_rules();
     RUN(a_small_buffer_does_not_hide_other_answers);
     bad_paths_are_invalid_arguments();
+    RUN(a_bad_path_is_invalid_whatever_the_document);
     RUN(null_arguments_are_invalid);
     RUN(the_document_ends_at_len);
     run_depth_cases();
