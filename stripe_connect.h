@@ -81,9 +81,12 @@ CONFIGURATION (define before including the implementation)
    STRIPE_CONNECT_ASSERT(x)       internal invariants (default: assert from <assert.h>;
                                   nothing under STRIPE_CONNECT_NO_STDLIB)
    STRIPE_CONNECT_MEMCPY(d,s,n)   \
-   STRIPE_CONNECT_MEMSET(p,v,n)    > all three or none (default: <string.h>; built-in
-   STRIPE_CONNECT_STRLEN(s)       /  loops under STRIPE_CONNECT_NO_STDLIB)
-   STRIPE_CONNECT_NO_STDLIB       use only <stddef.h> and <stdint.h> (freestanding targets)
+   STRIPE_CONNECT_MEMSET(p,v,n)    > all three or none (default: <string.h>; under
+   STRIPE_CONNECT_STRLEN(s)       /  STRIPE_CONNECT_NO_STDLIB, see the next line)
+   STRIPE_CONNECT_NO_STDLIB       use only <stddef.h> and <stdint.h> (freestanding targets):
+                                  memcpy and memset are the environment's, which GCC and
+                                  clang require of it anyway (other compilers: loops);
+                                  strlen is a loop
    STRIPE_CONNECT_FIELD_MAX       size of token, code and state fields, NUL included (256)
    STRIPE_CONNECT_JSON_MAX_DEPTH  deepest nesting accepted in a response; deeper is
                                   ERR_MALFORMED_JSON (32)
@@ -599,8 +602,13 @@ STRIPE_CONNECT_API void stripe_connect_wipe(void *p, size_t n);
 #    error "stripe_connect.h: define STRIPE_CONNECT_MEMCPY, STRIPE_CONNECT_MEMSET and STRIPE_CONNECT_STRLEN together, or none of them"
 #  endif
 #elif defined(STRIPE_CONNECT_NO_STDLIB)
-/* Plain loops for freestanding builds. (GCC may still turn them into calls to memcpy/memset,
-   which every freestanding GCC target must provide anyway.) */
+/* Freestanding builds. GCC and clang require every freestanding environment to provide memcpy
+   and memset (they call them themselves, for struct copies and zeroing), so those two are the
+   environment's; other compilers get plain loops. strlen is never required: always a loop. */
+#  if defined(__GNUC__) || defined(__clang__)
+#    define STRIPE_CONNECT_MEMCPY(d, s, n) __builtin_memcpy((d), (s), (n))
+#    define STRIPE_CONNECT_MEMSET(p, v, n) __builtin_memset((p), (v), (n))
+#  else
 SCN_PRIVATE void scn_memcpy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = (unsigned char *)dst;
@@ -612,14 +620,15 @@ SCN_PRIVATE void scn_memset(void *dst, int value, size_t n)
     unsigned char *d = (unsigned char *)dst;
     while (n--) *d++ = (unsigned char)value;
 }
+#    define STRIPE_CONNECT_MEMCPY(d, s, n) scn_memcpy((d), (s), (n))
+#    define STRIPE_CONNECT_MEMSET(p, v, n) scn_memset((p), (v), (n))
+#  endif
 SCN_PRIVATE size_t scn_strlen(const char *s)
 {
     size_t n = 0;
     while (s[n]) n++;
     return n;
 }
-#  define STRIPE_CONNECT_MEMCPY(d, s, n) scn_memcpy((d), (s), (n))
-#  define STRIPE_CONNECT_MEMSET(p, v, n) scn_memset((p), (v), (n))
 #  define STRIPE_CONNECT_STRLEN(s) scn_strlen(s)
 #else
 #  include <string.h>
@@ -884,27 +893,30 @@ SCN_PRIVATE void scn_put_encoded_text(stripe_connect_form *w, const char *s, int
     else scn_put_encoded(w, s, STRIPE_CONNECT_STRLEN(s), is_key);
 }
 
-/* Appends key=value, with '&' before it unless it is the first pair after body_start. A NULL key
-   or value is refused (scn_finish reports ERR_INVALID_ARGUMENT). */
-SCN_PRIVATE void scn_put_pair(stripe_connect_form *w, size_t body_start, const char *key, const char *value)
-{
-    if (w->len > body_start) scn_put_char(w, '&');
-    scn_put_encoded_text(w, key, 1);
-    scn_put_char(w, '=');
-    scn_put_encoded_text(w, value, 0);
-}
+#define SCN_NO_INDEX ((size_t)-1)   /* no list has that many entries */
 
-/* Appends name[index]=value: the form Stripe uses for list parameters. A NULL value is refused. */
+/* Appends name[index]=value, the form Stripe uses for list parameters, or name=value with index
+   SCN_NO_INDEX; with '&' before it unless it is the first pair after body_start. A NULL name or
+   value is refused (scn_finish reports ERR_INVALID_ARGUMENT). */
 SCN_PRIVATE void scn_put_indexed_pair(stripe_connect_form *w, size_t body_start, const char *name,
                                       size_t index, const char *value)
 {
     if (w->len > body_start) scn_put_char(w, '&');
-    scn_put_str(w, name);
-    scn_put_char(w, '[');
-    scn_put_decimal(w, index);
-    scn_put_char(w, ']');
+    scn_put_encoded_text(w, name, 1);
+    if (index != SCN_NO_INDEX) {
+        scn_put_char(w, '[');
+        scn_put_decimal(w, index);
+        scn_put_char(w, ']');
+    }
     scn_put_char(w, '=');
     scn_put_encoded_text(w, value, 0);
+}
+
+/* Appends key=value, as above. */
+SCN_PRIVATE SCN_NOINLINE void scn_put_pair(stripe_connect_form *w, size_t body_start, const char *key,
+                                           const char *value)
+{
+    scn_put_indexed_pair(w, body_start, key, SCN_NO_INDEX, value);
 }
 
 STRIPE_CONNECT_API void stripe_connect_form_init(stripe_connect_form *f, char *buf, size_t cap)
@@ -1004,21 +1016,19 @@ SCN_PRIVATE SCN_NOINLINE void scn_put_pair_if_set(stripe_connect_form *w, size_t
 }
 
 /* Every pair after response_type and client_id (so each starts with '&'). A NULL capability or
-   extra key/value, or a count without its array, marks w invalid_argument. */
+   extra key/value, or a count without its array, marks w invalid_argument: the writer refuses a
+   missing array as it does a NULL value, and the lists stop at the first refusal. */
 SCN_PRIVATE void scn_put_authorize_params(stripe_connect_form *w, const stripe_connect_authorize_params *p)
 {
     size_t i;
     for (i = 0; i < sizeof scn_authorize_params / sizeof scn_authorize_params[0]; i++)
         scn_put_pair_if_set(w, 0, scn_authorize_params[i].key, scn_authorize_param_value(p, &scn_authorize_params[i]));
-    if ((p->suggested_capabilities == NULL && p->suggested_capabilities_count > 0) ||
-        (p->extra == NULL && p->extra_count > 0)) {
-        w->invalid_argument = 1;
-        return;
-    }
-    for (i = 0; i < p->suggested_capabilities_count; i++)
-        scn_put_indexed_pair(w, 0, "suggested_capabilities", i, p->suggested_capabilities[i]);
-    for (i = 0; i < p->extra_count; i++)
-        scn_put_pair(w, 0, p->extra[i].key, p->extra[i].value);
+    for (i = 0; i < p->suggested_capabilities_count && !w->invalid_argument; i++)
+        scn_put_indexed_pair(w, 0, "suggested_capabilities", i,
+                             p->suggested_capabilities != NULL ? p->suggested_capabilities[i] : NULL);
+    for (i = 0; i < p->extra_count && !w->invalid_argument; i++)
+        if (p->extra == NULL) w->invalid_argument = 1;
+        else scn_put_pair(w, 0, p->extra[i].key, p->extra[i].value);
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_authorize_url(const stripe_connect_client *c,
@@ -1065,9 +1075,9 @@ enum { SCN_SEEN_CODE = 1, SCN_SEEN_STATE = 2, SCN_SEEN_ERROR = 4 };
 
 typedef struct scn_redirect_param {
     const char *key;
-    size_t offset, size;   /* the field of stripe_connect_redirect it fills */
-    int seen_flag;         /* 0: may repeat (the last one counts) */
-    int cut;               /* 1: cut at a UTF-8 boundary when too long instead of refusing */
+    unsigned short offset, size;   /* the field of stripe_connect_redirect it fills */
+    unsigned char seen_flag;       /* 0: may repeat (the last one counts) */
+    unsigned char cut;             /* 1: cut at a UTF-8 boundary when too long instead of refusing */
 } scn_redirect_param;
 
 #define SCN_REDIRECT_FIELD(name) offsetof(stripe_connect_redirect, name), SCN_MEMBER_SIZE(stripe_connect_redirect, name)
@@ -1076,8 +1086,10 @@ static const scn_redirect_param scn_redirect_params[] = {
     { "scope", SCN_REDIRECT_FIELD(scope), 0, 0 },
     { "state", SCN_REDIRECT_FIELD(state), SCN_SEEN_STATE, 0 },
     { "error", SCN_REDIRECT_FIELD(error_code), SCN_SEEN_ERROR, 0 },
-    { "error_description", SCN_REDIRECT_FIELD(error_description), 0, 1 }
+    { "error_description", SCN_REDIRECT_FIELD(error_description), 0, 1 },
+    { NULL, 0, 0, 0, 1 }   /* any other parameter: its value goes nowhere, but must be well-formed */
 };
+#define SCN_REDIRECT_OTHER (&scn_redirect_params[sizeof scn_redirect_params / sizeof scn_redirect_params[0] - 1])
 #undef SCN_REDIRECT_FIELD
 
 /* The index of the first ch in s[0..n), or n when there is none. */
@@ -1088,10 +1100,9 @@ SCN_PRIVATE SCN_NOINLINE size_t scn_index_of(const char *s, size_t n, char ch)
     return i;
 }
 
-/* The parameter a key=value names, or NULL for one to ignore (no '=', a key we do not read). Only
-   a bad percent-escape in the key makes it malformed: w comes back with invalid_argument set. */
-SCN_PRIVATE const scn_redirect_param *scn_redirect_param_named(stripe_connect_form *w, const char *s, size_t eq,
-                                                              int has_value)
+/* The parameter the key s[0..eq) names, or SCN_REDIRECT_OTHER for one to ignore. Only a bad
+   percent-escape in the key makes it malformed: w comes back with invalid_argument set. */
+SCN_PRIVATE const scn_redirect_param *scn_redirect_param_named(stripe_connect_form *w, const char *s, size_t eq)
 {
     char key[24];
     size_t i;
@@ -1099,31 +1110,26 @@ SCN_PRIVATE const scn_redirect_param *scn_redirect_param_named(stripe_connect_fo
     scn_writer_init(w, key, sizeof key);
     has_nul = scn_put_decoded(w, s, eq);
     scn_end_cut_text(w);                 /* a key cut short is longer than any name: it matches none */
-    if (has_nul || !has_value) return NULL;
-    for (i = 0; i < sizeof scn_redirect_params / sizeof scn_redirect_params[0]; i++)
-        if (scn_str_equal(key, scn_redirect_params[i].key)) return &scn_redirect_params[i];
-    return NULL;
+    if (has_nul) return SCN_REDIRECT_OTHER;
+    for (i = 0; &scn_redirect_params[i] != SCN_REDIRECT_OTHER; i++)
+        if (scn_str_equal(key, scn_redirect_params[i].key)) break;
+    return &scn_redirect_params[i];
 }
 
 /* Decodes one key=value into out. Returns 0, or -1 when it makes the redirect malformed. */
 SCN_PRIVATE int scn_redirect_take_param(const char *s, size_t n, stripe_connect_redirect *out, int *seen)
 {
     stripe_connect_form w;
-    size_t eq = scn_index_of(s, n, '='), value_at = eq < n ? eq + 1 : n;
-    const scn_redirect_param *param = scn_redirect_param_named(&w, s, eq, eq < n);
-    char *field = NULL;              /* an ignored value goes nowhere, but must be well-formed */
-    size_t size = 0;
+    size_t eq = scn_index_of(s, n, '=');
+    const scn_redirect_param *param = scn_redirect_param_named(&w, s, eq);
     int has_nul;
     if (w.invalid_argument) return -1;
-    if (param != NULL) {
-        if (param->seen_flag & *seen) return -1;
-        *seen |= param->seen_flag;
-        field = (char *)out + param->offset;
-        size = param->size;
-    }
-    scn_writer_init(&w, field, size);
-    has_nul = scn_put_decoded(&w, s + value_at, n - value_at);
-    if (w.invalid_argument || (param != NULL && (has_nul || (w.overflow && !param->cut)))) return -1;
+    if (eq == n) return 0;                   /* a key without '=' is ignored */
+    if (param->seen_flag & *seen) return -1;
+    *seen |= param->seen_flag;
+    scn_writer_init(&w, (char *)out + param->offset, param->size);
+    has_nul = scn_put_decoded(&w, s + eq + 1, n - eq - 1);
+    if (w.invalid_argument || (has_nul && param != SCN_REDIRECT_OTHER) || (w.overflow && !param->cut)) return -1;
     scn_end_cut_text(&w);
     return 0;
 }
@@ -1192,16 +1198,14 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_state_generate(stripe_co
     if (!scn_start_output(out, cap, out_len) || c == NULL || c->random == NULL)
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     if (cap <= SCN_STATE_LENGTH) {
-        *out_len = SCN_STATE_LENGTH;
-        return STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
-    }
-    if (c->random(c->random_user, bytes, sizeof bytes) != 0) {
+        r = STRIPE_CONNECT_ERR_BUFFER_TOO_SMALL;
+    } else if (c->random(c->random_user, bytes, sizeof bytes) != 0) {
         r = STRIPE_CONNECT_ERR_RANDOM;
     } else {
         scn_base64url(bytes, sizeof bytes, out);
         out[SCN_STATE_LENGTH] = '\0';
-        *out_len = SCN_STATE_LENGTH;
     }
+    if (r != STRIPE_CONNECT_ERR_RANDOM) *out_len = SCN_STATE_LENGTH;   /* the length made, or needed */
     stripe_connect_wipe(bytes, sizeof bytes);
     return r;
 }
@@ -2527,7 +2531,7 @@ typedef struct scn_bytes { const void *data; size_t len; } scn_bytes;
 typedef struct scn_sha256 {
     uint32_t state[8];
     uint32_t block[16];             /* the block being filled, as big-endian words */
-    size_t used;                    /* bytes of block filled */
+    size_t length;                  /* bytes hashed so far (the message is in memory: it fits) */
 } scn_sha256;
 
 static const uint32_t scn_sha256_k[64] = {
@@ -2563,17 +2567,19 @@ SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], uint32_t w[16])
     size_t i, j;
     for (i = 0; i < 8; i++) v[i] = state[i];
     for (i = 0; i < 64; i++) {
-        uint32_t t1, t2;
+        uint32_t t1, t2, wi = w[i & 15];   /* W_i of FIPS 180-4 */
         if (i >= 16) {
             uint32_t w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15];
             uint32_t s0 = SCN_ROTR(w15, 7) ^ SCN_ROTR(w15, 18) ^ (w15 >> 3);
             uint32_t s1 = SCN_ROTR(w2, 17) ^ SCN_ROTR(w2, 19) ^ (w2 >> 10);
-            w[i & 15] = w[i & 15] + s0 + w[(i - 7) & 15] + s1;
+            wi += s0 + w[(i - 7) & 15] + s1;
+            w[i & 15] = wi;
         }
+        /* Ch and Maj of FIPS 180-4, in their equivalent forms with one operation fewer */
         t1 = v[7] + (SCN_ROTR(v[4], 6) ^ SCN_ROTR(v[4], 11) ^ SCN_ROTR(v[4], 25)) +
-             ((v[4] & v[5]) ^ (~v[4] & v[6])) + scn_sha256_k[i] + w[i & 15];
+             (v[6] ^ (v[4] & (v[5] ^ v[6]))) + scn_sha256_k[i] + wi;
         t2 = (SCN_ROTR(v[0], 2) ^ SCN_ROTR(v[0], 13) ^ SCN_ROTR(v[0], 22)) +
-             ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+             ((v[0] & v[1]) | (v[2] & (v[0] | v[1])));
         for (j = 7; j > 0; j--) v[j] = v[j - 1];
         v[4] += t1;
         v[0] = t1 + t2;
@@ -2583,35 +2589,32 @@ SCN_PRIVATE void scn_sha256_compress(uint32_t state[8], uint32_t w[16])
 
 SCN_PRIVATE void scn_sha256_add_byte(scn_sha256 *h, unsigned byte)
 {
-    h->block[h->used / 4] = h->block[h->used / 4] << 8 | byte;   /* 4 bytes in fill a word */
-    if (++h->used == 64) {
-        scn_sha256_compress(h->state, h->block);
-        h->used = 0;
-    }
+    size_t at = h->length % 64 / 4;
+    h->block[at] = h->block[at] << 8 | byte;   /* 4 bytes in fill a word */
+    if (++h->length % 64 == 0) scn_sha256_compress(h->state, h->block);
 }
 
 /* SHA-256 of the count pieces one after the other. For HMAC's two hashes (pad 0x36 or 0x5c) they
-   follow one block of K ^ pad, K being the key_len bytes of key zero-padded to a block; with
-   pad 0 there is no such block. */
-SCN_PRIVATE void scn_sha256_pieces(const unsigned char *key, size_t key_len, unsigned pad, const scn_bytes *pieces,
-                                   size_t count, unsigned char digest[32])
+   follow one block of K ^ pad, K being key (at most a block) zero-padded to a block; with pad 0
+   there is no such block. */
+SCN_PRIVATE void scn_sha256_pieces(const scn_bytes *key, unsigned pad, const scn_bytes *pieces, size_t count,
+                                   unsigned char digest[32])
 {
     scn_sha256 h;
-    uint64_t bits = 0;
+    uint64_t bits;
     size_t i, k;
     STRIPE_CONNECT_MEMCPY(h.state, scn_sha256_initial, sizeof h.state);
-    h.used = 0;
-    if (pad != 0) {
-        for (i = 0; i < 64; i++) scn_sha256_add_byte(&h, (i < key_len ? key[i] : 0u) ^ pad);
-        bits = 64 * 8;
-    }
+    h.length = 0;
+    if (pad != 0)
+        for (i = 0; i < 64; i++)
+            scn_sha256_add_byte(&h, (i < key->len ? ((const unsigned char *)key->data)[i] : 0u) ^ pad);
     for (k = 0; k < count; k++) {
         const unsigned char *p = (const unsigned char *)pieces[k].data;
         for (i = 0; i < pieces[k].len; i++) scn_sha256_add_byte(&h, p[i]);
-        bits += (uint64_t)pieces[k].len * 8;
     }
-    scn_sha256_add_byte(&h, 0x80);                       /* the padding: 0x80, zeros up to 56 bytes */
-    while (h.used != 56) scn_sha256_add_byte(&h, 0);     /* of a block, the length in bits (big-endian) */
+    bits = (uint64_t)h.length * 8;
+    scn_sha256_add_byte(&h, 0x80);                          /* the padding: 0x80, zeros up to 56 bytes */
+    while (h.length % 64 != 56) scn_sha256_add_byte(&h, 0); /* of a block, the length in bits (big-endian) */
     for (i = 0; i < 8; i++, bits <<= 8) scn_sha256_add_byte(&h, (unsigned)(bits >> 56));
     for (i = 0; i < 8; i++) scn_store_be32(digest + 4 * i, h.state[i]);
     stripe_connect_wipe(&h, sizeof h);
@@ -2624,16 +2627,18 @@ SCN_PRIVATE void scn_hmac_sha256(const void *key, size_t key_len, const scn_byte
                                  unsigned char mac[32])
 {
     unsigned char hashed_key[32];
-    scn_bytes inner;
+    scn_bytes k, inner;
+    k.data = key;
+    k.len = key_len;
     if (key_len > 64) {
         stripe_connect_sha256(key, key_len, hashed_key);
-        key = hashed_key;
-        key_len = sizeof hashed_key;
+        k.data = hashed_key;
+        k.len = sizeof hashed_key;
     }
-    scn_sha256_pieces((const unsigned char *)key, key_len, 0x36, text, count, mac);
+    scn_sha256_pieces(&k, 0x36, text, count, mac);
     inner.data = mac;
     inner.len = 32;
-    scn_sha256_pieces((const unsigned char *)key, key_len, 0x5c, &inner, 1, mac);
+    scn_sha256_pieces(&k, 0x5c, &inner, 1, mac);
     stripe_connect_wipe(hashed_key, sizeof hashed_key);
 }
 
@@ -2643,7 +2648,7 @@ STRIPE_CONNECT_API void stripe_connect_sha256(const void *data, size_t len, unsi
     if (digest == NULL || (data == NULL && len > 0)) return;
     message.data = data;
     message.len = len;
-    scn_sha256_pieces(NULL, 0, 0, &message, 1, digest);
+    scn_sha256_pieces(NULL, 0, &message, 1, digest);
 }
 
 STRIPE_CONNECT_API void stripe_connect_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
@@ -2662,20 +2667,26 @@ STRIPE_CONNECT_API void stripe_connect_hmac_sha256(const void *key, size_t key_l
    needs, then once more to try every v1 against the MAC. The payload is hashed once. */
 #define SCN_TIMESTAMP_DIGITS_MAX 18   /* any 18 digits fit an int64_t */
 
-/* Finds the next entry with the key wanted in a signature header, from *at, and moves *at past
-   it (to NULL after the last entry). Returns 1 (its value in *value and *value_len), 0 at the
-   end, or -1 on an entry that is not key=value (an empty one too, as a trailing ',' leaves). */
-SCN_PRIVATE int scn_signature_next(const char **at, const char *wanted, const char **value, size_t *value_len)
+typedef struct scn_signature_reader {
+    const char *at;      /* the next entry of the header, NULL after the last */
+    const char *value;   /* of the entry found last */
+    size_t value_len;
+} scn_signature_reader;
+
+/* Finds the next entry that starts with wanted ("<key>=") and moves r->at past it. Returns 1 (its
+   value in r->value and r->value_len), 0 at the end, or -1 on an entry that is not key=value (an
+   empty one too, as a trailing ',' leaves). */
+SCN_PRIVATE int scn_signature_next(scn_signature_reader *r, const char *wanted)
 {
-    while (*at != NULL) {
-        const char *key = *at;
+    while (r->at != NULL) {
+        const char *key = r->at;
         size_t len = scn_index_of(key, STRIPE_CONNECT_STRLEN(key), ','), equals = scn_index_of(key, len, '='), i;
         if (equals == 0 || equals + 1 >= len) return -1;          /* no key, no '=' or no value */
-        *at = key[len] != '\0' ? key + len + 1 : NULL;
+        r->at = key[len] != '\0' ? key + len + 1 : NULL;
         for (i = 0; wanted[i] != '\0' && key[i] == wanted[i]; i++) {}
-        if (wanted[i] == '\0' && i == equals) {
-            *value = key + equals + 1;
-            *value_len = len - equals - 1;
+        if (wanted[i] == '\0') {          /* wanted ends with the '=', so the key is all of it */
+            r->value = key + i;
+            r->value_len = len - i;
             return 1;
         }
     }
@@ -2708,8 +2719,9 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_verify(const cha
 {
     scn_bytes text[3];   /* the signed text: "<t>.<payload>" */
     unsigned char mac[32];
-    const char *t, *at = signature_header, *value;
-    size_t t_len, value_len, i;
+    scn_signature_reader header;
+    const char *t;
+    size_t i;
     int64_t seconds = 0;
     int matched = 0;
 
@@ -2717,28 +2729,31 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_verify(const cha
         tolerance_seconds < 0)
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     /* Exactly one t, every entry key=value: the first t, then no other up to the end. */
-    if (scn_signature_next(&at, "t", &t, &t_len) <= 0 || scn_signature_next(&at, "t", &value, &value_len) != 0 ||
-        t_len > SCN_TIMESTAMP_DIGITS_MAX)
+    header.at = signature_header;
+    if (scn_signature_next(&header, "t=") <= 0) return STRIPE_CONNECT_ERR_SIGNATURE;
+    t = header.value;
+    text[0].data = t;
+    text[0].len = header.value_len;
+    if (scn_signature_next(&header, "t=") != 0 || text[0].len > SCN_TIMESTAMP_DIGITS_MAX)
         return STRIPE_CONNECT_ERR_SIGNATURE;
-    for (i = 0; i < t_len; i++) {
+    for (i = 0; i < text[0].len; i++) {
         if (t[i] < '0' || t[i] > '9') return STRIPE_CONNECT_ERR_SIGNATURE;
         seconds = seconds * 10 + (t[i] - '0');
     }
+    /* A stale t fails before the MAC is computed: the result is ERR_SIGNATURE either way. */
+    if (!scn_within_tolerance(seconds, now_unix, tolerance_seconds)) return STRIPE_CONNECT_ERR_SIGNATURE;
 
-    text[0].data = t;
-    text[0].len = t_len;
     text[1].data = ".";
     text[1].len = 1;
     text[2].data = payload;
     text[2].len = payload_len;
     scn_hmac_sha256(endpoint_secret, STRIPE_CONNECT_STRLEN(endpoint_secret), text, 3, mac);
 
-    at = signature_header;
-    while (scn_signature_next(&at, "v1", &value, &value_len) > 0)   /* tries every one */
-        matched |= scn_hex_matches(value, value_len, mac);
+    header.at = signature_header;
+    while (scn_signature_next(&header, "v1=") > 0)   /* tries every one */
+        matched |= scn_hex_matches(header.value, header.value_len, mac);
     stripe_connect_wipe(mac, sizeof mac);
-    if (!matched || !scn_within_tolerance(seconds, now_unix, tolerance_seconds)) return STRIPE_CONNECT_ERR_SIGNATURE;
-    return STRIPE_CONNECT_OK;
+    return matched ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_SIGNATURE;
 }
 
 /* The fields of an event, each read by its path; account and data.object.id may be absent. */

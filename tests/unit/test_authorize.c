@@ -323,6 +323,13 @@ static const stripe_connect_authorize_params capability_count_without_array = {
     .suggested_capabilities = NULL, .suggested_capabilities_count = 1
 };
 static const stripe_connect_authorize_params extra_count_without_array = { .extra = NULL, .extra_count = 1 };
+/* Counts no array has: the lists stop at their first refusal, so these end at once. */
+static const stripe_connect_authorize_params huge_capability_count_without_array = {
+    .suggested_capabilities = NULL, .suggested_capabilities_count = (size_t)-1
+};
+static const stripe_connect_authorize_params huge_extra_count_without_array = {
+    .extra = NULL, .extra_count = (size_t)-1
+};
 
 typedef struct invalid_row {
     const char *name;
@@ -342,6 +349,10 @@ static const invalid_row invalid_rows[] = {
       &capability_count_without_array },
     { "authorize_url: extra_count 1 with a NULL array is ERR_INVALID_ARGUMENT", "ca_123",
       &extra_count_without_array },
+    { "authorize_url: suggested_capabilities_count SIZE_MAX with a NULL array is ERR_INVALID_ARGUMENT at once",
+      "ca_123", &huge_capability_count_without_array },
+    { "authorize_url: extra_count SIZE_MAX with a NULL array is ERR_INVALID_ARGUMENT at once", "ca_123",
+      &huge_extra_count_without_array },
 };
 
 static void test_authorize_url_invalid_arguments(void)
