@@ -2819,6 +2819,11 @@ REVISION HISTORY
    - No X-Stripe-Client-User-Agent header: the official libraries send it for Stripe's
      diagnostics only, and its JSON cost about 300 bytes of code, which matters on the devices
      this file serves. app_name, app_version and app_url still go in the User-Agent of API calls.
+   - Webhook verification (stripe_connect_webhook_verify, the event reader, SHA-256 and
+     HMAC-SHA256) is in the core, and the whole file fits 8 KiB of Cortex-M4 code at -Os.
+   - STRIPE_CONNECT_NO_STDLIB with GCC or clang takes memcpy and memset from the environment:
+     those compilers require them of every freestanding environment (they emit calls to them
+     for struct copies and zeroing), so a second copy in the library would be dead weight.
 
 LICENCE
    This software is available under two licences; choose whichever you prefer.
