@@ -7,7 +7,7 @@
 if (!exists("datafile")) datafile = 'build/bench/ratios.dat'
 if (!exists("output")) output = 'bench/chart.svg'
 
-set terminal svg size 1150,500 dynamic noenhanced font "sans,12" background rgb "white"
+set terminal svg size 1300,500 dynamic noenhanced font "sans,12" background rgb "white"
 set output output
 set title "stripe_connect.h: instructions per operation, as a fraction of the alternative's (callgrind)"
 set ylabel "library / alternative (log scale)"
