@@ -725,9 +725,9 @@ SCN_PRIVATE SCN_NOINLINE void scn_writer_init(stripe_connect_form *w, char *buf,
 SCN_PRIVATE void scn_put(stripe_connect_form *w, const char *s, size_t n)
 {
     size_t room = w->len < w->cap ? w->cap - w->len - 1 : 0;
-    size_t fits = n <= room ? n : room;
-    if (fits > 0) STRIPE_CONNECT_MEMCPY(w->buf + w->len, s, fits);
-    if (fits < n) w->overflow = 1;
+    if (n > room) w->overflow = 1;
+    else room = n;                                    /* what is copied */
+    if (room > 0) STRIPE_CONNECT_MEMCPY(w->buf + w->len, s, room);
     w->len = n <= (size_t)-1 - w->len ? w->len + n : (size_t)-1;   /* saturates, never wraps */
 }
 
@@ -1060,10 +1060,10 @@ SCN_PRIVATE size_t scn_utf8_sequence_length(unsigned char lead)
    sequence the last byte of the field leaves unfinished goes. */
 SCN_PRIVATE void scn_end_cut_text(stripe_connect_form *w)
 {
-    size_t end = w->len, lead;
+    size_t end = w->len;
     if (w->cap == 0) return;
     if (end >= w->cap) {
-        end = lead = w->cap - 1;
+        size_t lead = end = w->cap - 1;
         while (lead > 0 && ((unsigned char)w->buf[--lead] & 0xc0) == 0x80) {}   /* back to its lead byte */
         if (lead + scn_utf8_sequence_length((unsigned char)w->buf[lead]) > end) end = lead;
     }
@@ -1101,15 +1101,17 @@ SCN_PRIVATE SCN_NOINLINE size_t scn_index_of(const char *s, size_t n, char ch)
 }
 
 /* The parameter the key s[0..eq) names, or SCN_REDIRECT_OTHER for one to ignore. Only a bad
-   percent-escape in the key makes it malformed: w comes back with invalid_argument set. */
-SCN_PRIVATE const scn_redirect_param *scn_redirect_param_named(stripe_connect_form *w, const char *s, size_t eq)
+   percent-escape in the key makes it malformed (*malformed set). */
+SCN_PRIVATE const scn_redirect_param *scn_redirect_param_named(const char *s, size_t eq, int *malformed)
 {
     char key[24];
+    stripe_connect_form w;
     size_t i;
     int has_nul;
-    scn_writer_init(w, key, sizeof key);
-    has_nul = scn_put_decoded(w, s, eq);
-    scn_end_cut_text(w);                 /* a key cut short is longer than any name: it matches none */
+    scn_writer_init(&w, key, sizeof key);
+    has_nul = scn_put_decoded(&w, s, eq);
+    scn_end_cut_text(&w);                /* a key cut short is longer than any name: it matches none */
+    *malformed = w.invalid_argument;
     if (has_nul) return SCN_REDIRECT_OTHER;
     for (i = 0; &scn_redirect_params[i] != SCN_REDIRECT_OTHER; i++)
         if (scn_str_equal(key, scn_redirect_params[i].key)) break;
@@ -1121,9 +1123,9 @@ SCN_PRIVATE int scn_redirect_take_param(const char *s, size_t n, stripe_connect_
 {
     stripe_connect_form w;
     size_t eq = scn_index_of(s, n, '=');
-    const scn_redirect_param *param = scn_redirect_param_named(&w, s, eq);
-    int has_nul;
-    if (w.invalid_argument) return -1;
+    int malformed, has_nul;
+    const scn_redirect_param *param = scn_redirect_param_named(s, eq, &malformed);
+    if (malformed) return -1;
     if (eq == n) return 0;                   /* a key without '=' is ignored */
     if (param->seen_flag & *seen) return -1;
     *seen |= param->seen_flag;
@@ -1519,7 +1521,7 @@ SCN_PRIVATE void scn_json_pieces_init(scn_json_pieces *p, const scn_json *j)
 SCN_PRIVATE size_t scn_json_next_piece(scn_json_pieces *p, const char **piece)
 {
     const char *start = p->at, *run = start;
-    unsigned long cp;                             /* the escape sets it: the scanner has checked it */
+    unsigned long cp = 0;                         /* the escape sets it: the scanner has checked it */
     while (run < p->end && *run != '\\') run++;
     if (run > start || run == p->end) {
         *piece = start;
@@ -1540,12 +1542,15 @@ SCN_PRIVATE stripe_connect_result scn_json_copy_string(const scn_json *j, char *
 {
     stripe_connect_form w;
     scn_json_pieces p;
-    const char *piece;
-    size_t n;
     scn_writer_init(&w, out, cap);
     scn_json_pieces_init(&p, j);
-    if (!j->escaped) scn_put(&w, j->text, j->text_len);     /* nothing to decode */
-    else while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(&w, piece, n);
+    if (!j->escaped) {
+        scn_put(&w, j->text, j->text_len);                  /* nothing to decode */
+    } else {
+        const char *piece;
+        size_t n;
+        while ((n = scn_json_next_piece(&p, &piece)) > 0) scn_put(&w, piece, n);
+    }
     if (len == NULL) {
         scn_end_cut_text(&w);
         return STRIPE_CONNECT_OK;
@@ -2372,7 +2377,7 @@ SCN_PRIVATE stripe_connect_result scn_json_lookup(scn_lookup *l, const char *jso
     if (l->token == SCN_PATH_INVALID) return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     if (!scn_json_finish(&l->json)) return STRIPE_CONNECT_ERR_MALFORMED_JSON;
     if (l->token == SCN_JSON_END) return STRIPE_CONNECT_ERR_NOT_FOUND;
-    return wanted & SCN_JSON_KIND(l->token) ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
+    return (wanted & SCN_JSON_KIND(l->token)) != 0 ? STRIPE_CONNECT_OK : STRIPE_CONNECT_ERR_UNEXPECTED_RESPONSE;
 }
 
 STRIPE_CONNECT_API stripe_connect_result stripe_connect_json_get_string(const char *json, size_t len,
@@ -2730,6 +2735,8 @@ STRIPE_CONNECT_API stripe_connect_result stripe_connect_webhook_verify(const cha
         return STRIPE_CONNECT_ERR_INVALID_ARGUMENT;
     /* Exactly one t, every entry key=value: the first t, then no other up to the end. */
     header.at = signature_header;
+    header.value = NULL;
+    header.value_len = 0;
     if (scn_signature_next(&header, "t=") <= 0) return STRIPE_CONNECT_ERR_SIGNATURE;
     t = header.value;
     text[0].data = t;
