@@ -12,7 +12,7 @@
 #   e2e.sh          the web example in headless Chromium (a large apt install the first time)
 #   fuzz.sh         the corpus replayed, then each libFuzzer target for a bounded time
 #
-# and then any other tests/check.d/*.sh, in name order. A step that is not there is skipped
+# and then any other tests/check.d/*.sh but common.sh (what the steps share), in name order. A step that is not there is skipped
 # (and named as such). Each step's output is shown as it runs, and each prints its own case
 # lines ("ok   NAME" / "FAIL NAME") and ends with "-- N passed, N failed"; this script adds
 # those up. A step that ends without that line, or exits non-zero with nothing counted as
@@ -42,6 +42,7 @@ else
     for script in tests/check.d/*.sh; do
         [ -e "$script" ] || continue
         name=$(basename "$script" .sh)
+        [ "$name" = common ] && continue          # sourced by the steps, not a step
         case " $ORDER " in *" $name "*) ;; *) steps="$steps $name" ;; esac
     done
 fi

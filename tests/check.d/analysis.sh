@@ -67,15 +67,11 @@ out=build/check/analysis
 jobs=${ANALYSIS_JOBS:-2}
 start=$SECONDS
 passed=0 failed=0
+STEP=analysis
+. tests/check.d/common.sh   # case lines, the summary line, install_missing
 
 rm -rf "$out"
 mkdir -p "$out/status" "$out/scan-build" "$out/gcc" || exit 1
-
-finish() {
-    echo "-- $passed passed, $failed failed ($((SECONDS - start)) s)"
-    [ "$failed" -eq 0 ]
-    exit
-}
 
 # ---- What it needs ---------------------------------------------------------------------------
 # thing:package - a command, or a header (<...>) the compiler must find.
@@ -102,29 +98,6 @@ missing_packages() {
     while IFS= read -r line; do
         have "${line%%:*}" || echo "${line##*:}"
     done <<< "$needed" | sort -u | tr '\n' ' '
-}
-
-install_missing() {
-    local missing
-    missing=$(missing_packages)
-    missing=${missing% }
-    [ -z "$missing" ] && return 0
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "analysis: missing: $missing; install them with:"
-        echo "    sudo apt-get install -y --no-install-recommends $missing"
-        return 1
-    fi
-    echo "analysis: installing $missing (apt-get; log in $out/apt.log)"
-    export DEBIAN_FRONTEND=noninteractive
-    # Another step may hold the dpkg lock: wait for it rather than fail.
-    if ! apt-get install -y -o DPkg::Lock::Timeout=600 --no-install-recommends $missing \
-            > "$out/apt.log" 2>&1 < /dev/null; then
-        { apt-get update -o DPkg::Lock::Timeout=600 &&
-          apt-get install -y -o DPkg::Lock::Timeout=600 --no-install-recommends $missing; } \
-            >> "$out/apt.log" 2>&1 < /dev/null || { tail -n 20 "$out/apt.log"; return 1; }
-    fi
-    missing=$(missing_packages)
-    [ -z "${missing% }" ] || { echo "analysis: still missing after apt-get: $missing"; return 1; }
 }
 
 if ! install_missing; then

@@ -26,24 +26,8 @@ rm -rf "$out"
 mkdir -p "$out" || exit 1
 start=$SECONDS
 passed=0 failed=0
-
-# case_result NAME STATUS LOG: one case line; a failure shows the end of its log.
-case_result() {
-    if [ "$2" = 0 ]; then
-        printf 'ok   %s\n' "$1"
-        passed=$((passed + 1))
-    else
-        printf 'FAIL %s\n' "$1"
-        tail -n 40 "$3" | sed 's/^/     | /'
-        failed=$((failed + 1))
-    fi
-}
-
-finish() {
-    echo "-- $passed passed, $failed failed ($((SECONDS - start)) s)"
-    [ "$failed" -eq 0 ]
-    exit
-}
+STEP=e2e
+. tests/check.d/common.sh   # case lines, the summary line, install_missing
 
 # ---- Build ----------------------------------------------------------------------------------------
 "$MAKE" --no-print-directory build/stripe-connect-web > "$out/build.log" 2>&1

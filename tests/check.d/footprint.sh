@@ -55,6 +55,8 @@ rm -rf "$out"
 mkdir -p "$out" || exit 1
 start=$SECONDS
 passed=0 failed=0
+STEP=footprint
+. tests/check.d/common.sh   # case lines, the summary line, install_missing
 
 # ---- What it needs ----------------------------------------------------------------------------
 # The packages still missing, one per line.
@@ -68,64 +70,6 @@ missing_packages() {
     if [ "$mode" = check ]; then
         command -v clang > /dev/null 2>&1 || echo clang
     fi
-}
-
-install_missing() {
-    local missing
-    missing=$(missing_packages | sort -u | tr '\n' ' ')
-    missing=${missing% }
-    [ -z "$missing" ] && return 0
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "footprint: missing: $missing; install them with:"
-        echo "    sudo apt-get install -y $missing"
-        return 1
-    fi
-    echo "footprint: installing $missing (apt-get; log in $out/apt.log)"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y --no-install-recommends $missing > "$out/apt.log" 2>&1 < /dev/null; then
-        { apt-get update && apt-get install -y --no-install-recommends $missing; } >> "$out/apt.log" 2>&1 < /dev/null ||
-            { tail -n 20 "$out/apt.log"; return 1; }
-    fi
-    missing=$(missing_packages | sort -u | tr '\n' ' ')
-    [ -z "${missing% }" ] || { echo "footprint: still missing after apt-get: $missing"; return 1; }
-}
-
-# ---- Reporting (as tests/run.sh does) ------------------------------------------------------------
-# case_result NAME STATUS LOG: one case line; a failure shows the end of its log. A short
-# remark for the case line may be left in LOG.note.
-case_result() {
-    local note=""
-    [ -s "$3.note" ] && note=" ($(cat "$3.note"))"
-    if [ "$2" = 0 ]; then
-        printf 'ok   %s%s\n' "$1" "$note"
-        passed=$((passed + 1))
-    else
-        printf 'FAIL %s%s\n' "$1" "$note"
-        tail -n 60 "$3" | sed 's/^/     | /'
-        failed=$((failed + 1))
-    fi
-}
-
-case_seq=0
-# run_case NAME FUNCTION ARGS...: FUNCTION's output goes to a log of its own; $NOTE names the
-# file for its remark.
-run_case() {
-    local name=$1 log rc
-    shift
-    case_seq=$((case_seq + 1))
-    log="$out/case-$case_seq.log"
-    ( NOTE="$log.note"; "$@" ) > "$log" 2>&1 < /dev/null
-    rc=$?
-    case_result "$name" "$rc" "$log"
-    return "$rc"
-}
-
-note() { echo "$*" > "$NOTE"; }
-
-finish() {
-    echo "-- $passed passed, $failed failed ($((SECONDS - start)) s)"
-    [ "$failed" -eq 0 ]
-    exit
 }
 
 # ---- Measuring ----------------------------------------------------------------------------------

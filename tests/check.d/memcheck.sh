@@ -34,40 +34,8 @@ rm -rf "$out"
 mkdir -p "$out" || exit 1
 start=$SECONDS
 passed=0 failed=0
-
-# ---- Reporting (as tests/run.sh does) ------------------------------------------------------------
-case_result() {
-    local note=""
-    [ -s "$3.note" ] && note=" ($(cat "$3.note"))"
-    if [ "$2" = 0 ]; then
-        printf 'ok   %s%s\n' "$1" "$note"
-        passed=$((passed + 1))
-    else
-        printf 'FAIL %s%s\n' "$1" "$note"
-        tail -n 60 "$3" | sed 's/^/     | /'
-        failed=$((failed + 1))
-    fi
-}
-
-case_seq=0
-run_case() {
-    local name=$1 log rc
-    shift
-    case_seq=$((case_seq + 1))
-    log="$out/case-$case_seq.log"
-    ( NOTE="$log.note"; "$@" ) > "$log" 2>&1 < /dev/null
-    rc=$?
-    case_result "$name" "$rc" "$log"
-    return "$rc"
-}
-
-note() { echo "$*" > "$NOTE"; }
-
-finish() {
-    echo "-- $passed passed, $failed failed ($((SECONDS - start)) s)"
-    [ "$failed" -eq 0 ]
-    exit
-}
+STEP=memcheck
+. tests/check.d/common.sh   # case lines, the summary line, install_missing
 
 # makevar NAME: a variable of the Makefile, as make itself expands it.
 makevar() {

@@ -52,6 +52,8 @@ rm -rf "$out"
 mkdir -p "$out" || exit 1
 start=$SECONDS
 passed=0 failed=0
+STEP=portability
+. tests/check.d/common.sh   # case lines, the summary line, install_missing
 
 # ---- What it needs ----------------------------------------------------------------------------
 # command package: the commands looked for, and the package that brings each.
@@ -76,51 +78,6 @@ missing_packages() {
             *) command -v "$thing" > /dev/null 2>&1 ;;
         esac || echo "${line#*:}"
     done | sort -u | tr '\n' ' '
-}
-
-install_missing() {
-    local missing
-    missing=$(missing_packages)
-    missing=${missing% }
-    [ -z "$missing" ] && return 0
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "portability: missing: $missing; install them with:"
-        echo "    sudo apt-get install -y --no-install-recommends $missing"
-        return 1
-    fi
-    echo "portability: installing $missing (apt-get; log in $out/apt.log)"
-    export DEBIAN_FRONTEND=noninteractive
-    # Another step may hold the dpkg lock: wait for it rather than fail.
-    if ! apt-get install -y -o DPkg::Lock::Timeout=600 --no-install-recommends $missing \
-            > "$out/apt.log" 2>&1 < /dev/null; then
-        { apt-get update -o DPkg::Lock::Timeout=600 &&
-          apt-get install -y -o DPkg::Lock::Timeout=600 --no-install-recommends $missing; } \
-            >> "$out/apt.log" 2>&1 < /dev/null || { tail -n 20 "$out/apt.log"; return 1; }
-    fi
-    missing=$(missing_packages)
-    [ -z "${missing% }" ] || { echo "portability: still missing after apt-get: $missing"; return 1; }
-}
-
-# ---- Reporting (as tests/run.sh does) ---------------------------------------------------------
-# case_result NAME STATUS LOG: one case line; a failure shows the end of its log. A short remark
-# for the case line may be left in LOG.note.
-case_result() {
-    local note=""
-    [ -s "$3.note" ] && note=" ($(cat "$3.note"))"
-    if [ "$2" = 0 ]; then
-        printf 'ok   %s%s\n' "$1" "$note"
-        passed=$((passed + 1))
-    else
-        printf 'FAIL %s%s\n' "$1" "$note"
-        tail -n 40 "$3" | sed 's/^/     | /'
-        failed=$((failed + 1))
-    fi
-}
-
-finish() {
-    echo "-- $passed passed, $failed failed ($((SECONDS - start)) s)"
-    [ "$failed" -eq 0 ]
-    exit
 }
 
 # ---- One machine --------------------------------------------------------------------------------
