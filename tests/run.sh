@@ -61,6 +61,30 @@ report() {
     fi
 }
 
+# add_counts LABEL PREFIX LOG STATUS [SHOWN]: LOG is what LABEL printed before it ended with
+# STATUS: shows its first SHOWN (300) lines and adds the counts of its last "PREFIX: N passed,
+# N failed" line to the totals (and to counted_passed, counted_failed). No such line, or a
+# non-zero STATUS with nothing counted as failed, is one failed case.
+add_counts() {
+    local label=$1 prefix=$2 log=$3 rc=$4 shown=${5:-300} line
+    counted_passed=0 counted_failed=0
+    head -n "$shown" "$log"
+    [ "$(wc -l < "$log")" -gt "$shown" ] && echo "... (the rest in $log)"
+    line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed\$" "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        printf 'FAIL %s ended without its summary line (exit status %s)\n' "$label" "$rc"
+        failed=$((failed + 1))
+        return
+    fi
+    counted_passed=$(echo "$line" | sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\1/')
+    counted_failed=$(echo "$line" | sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\2/')
+    passed=$((passed + counted_passed)) failed=$((failed + counted_failed))
+    if [ "$rc" -ne 0 ] && [ "$counted_failed" -eq 0 ]; then
+        printf 'FAIL %s exited with status %s after its summary\n' "$label" "$rc"
+        failed=$((failed + 1))
+    fi
+}
+
 # add_case NAME COMMAND, then run_cases: the commands run two at a time, each with its output
 # in a log of its own (and $NOTE, a file for a short remark on the case line); the case lines
 # come out in the order the cases were added.
@@ -91,7 +115,7 @@ section_end() {
 # ---- (a)-(c) Unit tests -------------------------------------------------------------------------
 # run_unit LABEL BINARY: builds BINARY through the Makefile, runs it, adds its counts.
 run_unit() {
-    local log="$out/logs/unit-$runs" line rc p f
+    local log="$out/logs/unit-$runs"
     runs=$((runs + 1))
     section "unit tests: $1"
     if ! submake "$2" > "$log.build" 2>&1; then
@@ -100,23 +124,8 @@ run_unit() {
         return
     fi
     "./$2" "$json_suite_dir" > "$log" 2>&1
-    rc=$?
-    head -n 300 "$log"
-    [ "$(wc -l < "$log")" -gt 300 ] && echo "... (the rest in $log)"
-    line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-    if [ -z "$line" ]; then
-        printf 'FAIL %s ended without its summary line (exit status %s)\n' "$2" "$rc"
-        failed=$((failed + 1))
-    else
-        p=$(echo "$line" | sed -E 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1/')
-        f=$(echo "$line" | sed -E 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\2/')
-        unit_passed=$((unit_passed + p)) unit_failed=$((unit_failed + f))
-        passed=$((passed + p)) failed=$((failed + f))
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-            printf 'FAIL %s exited with status %s after its summary\n' "$2" "$rc"
-            failed=$((failed + 1))
-        fi
-    fi
+    add_counts "$2" unit "$log" $?
+    unit_passed=$((unit_passed + counted_passed)) unit_failed=$((unit_failed + counted_failed))
     section_end
 }
 
@@ -305,7 +314,7 @@ section_end
 # N failed", which is added to the total here. What does not build is one failed case, and the
 # driver runs without it.
 run_integration() {
-    local log="$out/logs/integration" options="--no-build" line rc p f program
+    local log="$out/logs/integration" options="--no-build" program
     local curl_tests="build/test_curl_adapter build/asan-gcc/test_curl_adapter build/asan-clang/test_curl_adapter"
     section "integration (tests/integration/: the Stripe stand-in; build/stripe-connect over curl and mbedTLS)"
     if ! submake build/stripe-connect build/asan-gcc/stripe-connect > "$log.build" 2>&1; then
@@ -320,22 +329,7 @@ run_integration() {
     # The driver waits its turn when another run holds build/integration/, then has 25 minutes.
     PYTHONDONTWRITEBYTECODE=1 timeout 3600 python3 tests/integration/test_tool.py $options \
         > "$log" 2>&1 < /dev/null
-    rc=$?
-    head -n 400 "$log"
-    [ "$(wc -l < "$log")" -gt 400 ] && echo "... (the rest in $log)"
-    line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-    if [ -z "$line" ]; then
-        printf 'FAIL tests/integration/test_tool.py ended without its summary line (exit status %s)\n' "$rc"
-        failed=$((failed + 1))
-    else
-        p=$(echo "$line" | sed -E 's/^integration: ([0-9]+) passed, ([0-9]+) failed$/\1/')
-        f=$(echo "$line" | sed -E 's/^integration: ([0-9]+) passed, ([0-9]+) failed$/\2/')
-        passed=$((passed + p)) failed=$((failed + f))
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-            printf 'FAIL tests/integration/test_tool.py exited with status %s after its summary\n' "$rc"
-            failed=$((failed + 1))
-        fi
-    fi
+    add_counts tests/integration/test_tool.py integration "$log" $? 400
     section_end
 }
 run_integration
@@ -349,7 +343,7 @@ run_integration
 # verified with the tool. Its "webhooks: N passed, N failed" is added to the total; a program that
 # does not build is one failed case, and the driver runs without it.
 run_webhooks() {
-    local log="$out/logs/webhooks" options="--no-build" line rc p f program
+    local log="$out/logs/webhooks" options="--no-build" program
     section "webhooks (tests/integration/test_webhooks.py: Python-signed vectors, verify-webhook, the stand-in's event)"
     for program in build/webhook_vectors build/asan-gcc/webhook_vectors build/asan-clang/webhook_vectors \
                    build/stripe-connect build/asan-gcc/stripe-connect; do
@@ -364,22 +358,7 @@ run_webhooks() {
     done
     PYTHONDONTWRITEBYTECODE=1 timeout 1200 python3 tests/integration/test_webhooks.py $options \
         > "$log" 2>&1 < /dev/null
-    rc=$?
-    head -n 300 "$log"
-    [ "$(wc -l < "$log")" -gt 300 ] && echo "... (the rest in $log)"
-    line=$(grep -E '^webhooks: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
-    if [ -z "$line" ]; then
-        printf 'FAIL tests/integration/test_webhooks.py ended without its summary line (exit status %s)\n' "$rc"
-        failed=$((failed + 1))
-    else
-        p=$(echo "$line" | sed -E 's/^webhooks: ([0-9]+) passed, ([0-9]+) failed$/\1/')
-        f=$(echo "$line" | sed -E 's/^webhooks: ([0-9]+) passed, ([0-9]+) failed$/\2/')
-        passed=$((passed + p)) failed=$((failed + f))
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-            printf 'FAIL tests/integration/test_webhooks.py exited with status %s after its summary\n' "$rc"
-            failed=$((failed + 1))
-        fi
-    fi
+    add_counts tests/integration/test_webhooks.py webhooks "$log" $?
     section_end
 }
 run_webhooks
@@ -400,31 +379,14 @@ mbedtls_libs="-lmbedtls -lmbedx509 -lmbedcrypto"
 mbedtls_valgrind="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible"
 mbedtls_stand_in_pid=""
 
-# mbedtls_counted LABEL PREFIX COMMAND...: runs COMMAND (10 minutes at most), shows its output and
-# adds the counts of its "PREFIX: N passed, N failed" line. No such line, or a non-zero exit
-# status with nothing counted as failed, is one failed case.
+# mbedtls_counted LABEL PREFIX COMMAND...: runs COMMAND (10 minutes at most), then add_counts.
 mbedtls_counted() {
-    local label=$1 prefix=$2 log line rc p f
+    local label=$1 prefix=$2 log
     shift 2
     log="$mbedtls_dir/$(echo "$label" | tr -c 'A-Za-z0-9\n' '_').log"
     echo "-- $label"
     timeout 600 "$@" > "$log" 2>&1 < /dev/null
-    rc=$?
-    head -n 200 "$log"
-    [ "$(wc -l < "$log")" -gt 200 ] && echo "... (the rest in $log)"
-    line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed\$" "$log" | tail -n 1)
-    if [ -z "$line" ]; then
-        printf 'FAIL %s ended without its summary line (exit status %s)\n' "$label" "$rc"
-        failed=$((failed + 1))
-        return
-    fi
-    p=$(echo "$line" | sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\1/')
-    f=$(echo "$line" | sed -E 's/^.*: ([0-9]+) passed, ([0-9]+) failed$/\2/')
-    passed=$((passed + p)) failed=$((failed + f))
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        printf 'FAIL %s exited with status %s after its summary\n' "$label" "$rc"
-        failed=$((failed + 1))
-    fi
+    add_counts "$label" "$prefix" "$log" $? 200
 }
 
 # mbedtls_compile COMPILER_AND_FLAGS...: tests/unit_http/compile_adapter.c, built and, unless

@@ -80,9 +80,10 @@ def closed_port():
 class StandIn:
     """The stand-in as a child process: started on free ports, stopped by its PID."""
 
-    def __init__(self, cert_dir, work_dir):
+    def __init__(self, cert_dir, work_dir, options=()):
         self.cert_dir = Path(cert_dir)
         self.work_dir = Path(work_dir)
+        self.options = list(options)   # more of stand_in.py's options, such as --webhook-url
         self.state_file = self.work_dir / "stand_in.state.json"
         self.log_file = self.work_dir / "stand_in.log"
         self.output_file = self.work_dir / "stand_in.output"
@@ -98,8 +99,8 @@ class StandIn:
         output = open(self.output_file, "w")
         self.process = subprocess.Popen(
             [sys.executable, str(HERE / "stand_in.py"), "--cert-dir", str(self.cert_dir),
-             "--state-file", str(self.state_file), "--log", str(self.log_file), "--exit-with-parent"],
-            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+             "--state-file", str(self.state_file), "--log", str(self.log_file), "--exit-with-parent",
+             *self.options], stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
         output.close()
         deadline = time.monotonic() + timeout
         while not self.state_file.exists():

@@ -57,7 +57,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import (BUILD, CLIENT_ID, HERE, ROOT, SECRET_KEY, Cases, CaseFailed, StandIn,  # noqa: E402
+from harness import (BUILD, CLIENT_ID, ROOT, SECRET_KEY, Cases, CaseFailed, StandIn,  # noqa: E402
                      check, closed_port, make_certs)
 
 WORK = BUILD / "webhooks"
@@ -606,31 +606,7 @@ class Receiver:
 
 
 class WebhookStandIn(StandIn):
-    """harness.StandIn with the webhook options on its command line (the same start otherwise)."""
-
-    def __init__(self, cert_dir, work_dir, options):
-        super().__init__(cert_dir, work_dir)
-        self.options = list(options)
-
-    def start(self, timeout=15):
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        for path in (self.state_file, self.log_file):
-            if path.exists():
-                path.unlink()
-        self.log_file.touch()
-        with open(self.output_file, "w") as output:
-            self.process = subprocess.Popen(
-                [sys.executable, str(HERE / "stand_in.py"), "--cert-dir", str(self.cert_dir),
-                 "--state-file", str(self.state_file), "--log", str(self.log_file), "--exit-with-parent",
-                 *self.options], stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while not self.state_file.exists():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the stand-in did not start:\n" + self.output_file.read_text())
-            time.sleep(0.05)
-        self.state = json.loads(self.state_file.read_text())
-        return self.state
+    """harness.StandIn (started with the webhook options it is given), and the webhooks it sent."""
 
     def webhook_entries(self, mark=0):
         return [entry for entry in self.events_since(mark) if entry["event"] == "webhook"]
